@@ -1,0 +1,92 @@
+package accounts
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+	"go.opentelemetry.io/otel/trace/noop"
+)
+
+// FanOut runs work for many targets at once, at most Limit at a time.
+type FanOut struct {
+	// Limit is the most targets worked on at once; values below 1 mean 1.
+	Limit int
+	// Tracer starts one span per target; nil for none.
+	Tracer trace.Tracer
+}
+
+// TargetError is the failure of one target's work.
+type TargetError struct {
+	Target Target
+	Err    error
+}
+
+// Error names the account and region.
+func (e *TargetError) Error() string {
+	return fmt.Sprintf("account %s region %s: %v", e.Target.Account, e.Target.Region, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *TargetError) Unwrap() error { return e.Err }
+
+// Run calls fn for every target and returns the failures, one per failed
+// target, in target order. One target failing never stops the others; a
+// cancelled ctx stops targets not yet started.
+func (f FanOut) Run(ctx context.Context, name string, targets []Target, fn func(ctx context.Context, t Target) error) []error {
+	limit := f.Limit
+	if limit < 1 {
+		limit = 1
+	}
+	tracer := f.Tracer
+	if tracer == nil {
+		tracer = noop.NewTracerProvider().Tracer("")
+	}
+	errs := make([]error, len(targets))
+	sem := make(chan struct{}, limit)
+	var wg sync.WaitGroup
+	for i, t := range targets {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+			errs[i] = &TargetError{Target: t, Err: ctx.Err()}
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			errs[i] = f.one(ctx, tracer, name, t, fn)
+		}()
+	}
+	wg.Wait()
+	var out []error
+	for _, err := range errs {
+		if err != nil {
+			out = append(out, err)
+		}
+	}
+	return out
+}
+
+func (f FanOut) one(ctx context.Context, tracer trace.Tracer, name string, t Target, fn func(ctx context.Context, t Target) error) (err error) {
+	ctx, span := tracer.Start(ctx, name+" "+t.String(), trace.WithAttributes(
+		attribute.String("cloud.account.id", t.Account),
+		attribute.String("cloud.region", t.Region),
+	))
+	defer span.End()
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("panic: %v", r)
+		}
+		if err != nil {
+			span.RecordError(err)
+			span.SetStatus(codes.Error, err.Error())
+			err = &TargetError{Target: t, Err: err}
+		}
+	}()
+	return fn(ctx, t)
+}
