@@ -1,0 +1,128 @@
+// Package telemetry sets up opsd's traces, metrics and logs: OpenTelemetry
+// traces exported over OTLP when the standard OTEL_* variables ask for it,
+// OpenTelemetry metrics served for Prometheus, and JSON logs carrying the
+// trace and span ids of the work they describe.
+package telemetry
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
+	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
+	"go.opentelemetry.io/otel/metric"
+	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
+	"go.opentelemetry.io/otel/sdk/resource"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
+	"go.opentelemetry.io/otel/trace"
+)
+
+// Options configure telemetry.
+type Options struct {
+	// Version is reported as service.version.
+	Version string
+	// Getenv reads OTEL_* variables; nil means no exporter.
+	Getenv func(string) string
+	// SpanProcessors are added to the tracer provider (tests pass an
+	// in-memory exporter here).
+	SpanProcessors []sdktrace.SpanProcessor
+}
+
+// Telemetry holds the providers and instruments opsd reports through.
+type Telemetry struct {
+	TracerProvider *sdktrace.TracerProvider
+	MeterProvider  *sdkmetric.MeterProvider
+	Metrics        *Metrics
+	registry       *prometheus.Registry
+}
+
+// Setup builds the tracer and meter providers. Traces are exported over
+// OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT or
+// OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set and OTEL_TRACES_EXPORTER is not
+// "none"; the exporter reads the other OTEL_* variables itself. Spans are
+// still made (for trace ids in logs) when nothing is exported.
+func Setup(ctx context.Context, opts Options) (*Telemetry, error) {
+	getenv := opts.Getenv
+	if getenv == nil {
+		getenv = func(string) string { return "" }
+	}
+	res, err := resource.Merge(resource.Default(), resource.NewSchemaless(
+		semconv.ServiceName("opsd"), semconv.ServiceVersion(opts.Version)))
+	if err != nil {
+		return nil, fmt.Errorf("build telemetry resource: %w", err)
+	}
+
+	tpOpts := []sdktrace.TracerProviderOption{sdktrace.WithResource(res)}
+	if exportTraces(getenv) {
+		exp, err := otlptracehttp.New(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("create otlp trace exporter: %w", err)
+		}
+		tpOpts = append(tpOpts, sdktrace.WithBatcher(exp))
+	}
+	for _, sp := range opts.SpanProcessors {
+		tpOpts = append(tpOpts, sdktrace.WithSpanProcessor(sp))
+	}
+	tp := sdktrace.NewTracerProvider(tpOpts...)
+
+	reg := prometheus.NewRegistry()
+	promExp, err := otelprom.New(otelprom.WithRegisterer(reg), otelprom.WithoutScopeInfo())
+	if err != nil {
+		return nil, fmt.Errorf("create prometheus metric exporter: %w", err)
+	}
+	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(promExp), sdkmetric.WithResource(res))
+	m, err := newMetrics(mp.Meter("github.com/opsd-dev/opsd"))
+	if err != nil {
+		return nil, err
+	}
+	return &Telemetry{TracerProvider: tp, MeterProvider: mp, Metrics: m, registry: reg}, nil
+}
+
+func exportTraces(getenv func(string) string) bool {
+	if strings.EqualFold(getenv("OTEL_TRACES_EXPORTER"), "none") || strings.EqualFold(getenv("OTEL_SDK_DISABLED"), "true") {
+		return false
+	}
+	return getenv("OTEL_EXPORTER_OTLP_ENDPOINT") != "" || getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") != ""
+}
+
+// Tracer returns opsd's tracer.
+func (t *Telemetry) Tracer() trace.Tracer { return t.TracerProvider.Tracer("github.com/opsd-dev/opsd") }
+
+// MetricsHandler serves the metrics in the Prometheus text format.
+func (t *Telemetry) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(t.registry, promhttp.HandlerOpts{})
+}
+
+// Shutdown flushes and stops the providers.
+func (t *Telemetry) Shutdown(ctx context.Context) error {
+	return errors.Join(t.TracerProvider.Shutdown(ctx), t.MeterProvider.Shutdown(ctx))
+}
+
+// Metrics are the instruments opsd records.
+type Metrics struct {
+	// Runs counts job runs by job and outcome.
+	Runs metric.Int64Counter
+	// Duration records job run durations in seconds by job.
+	Duration metric.Float64Histogram
+	// Actions counts actions by service, action and status.
+	Actions metric.Int64Counter
+	// Errors counts failures by service.
+	Errors metric.Int64Counter
+}
+
+func newMetrics(m metric.Meter) (*Metrics, error) {
+	runs, err1 := m.Int64Counter("opsd.job.runs", metric.WithDescription("Job runs by job and outcome."))
+	dur, err2 := m.Float64Histogram("opsd.job.duration", metric.WithUnit("s"), metric.WithDescription("Job run duration."))
+	acts, err3 := m.Int64Counter("opsd.actions", metric.WithDescription("Actions by service, action and status."))
+	errs, err4 := m.Int64Counter("opsd.errors", metric.WithDescription("Failures by service."))
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		return nil, fmt.Errorf("create metric instruments: %w", err)
+	}
+	return &Metrics{Runs: runs, Duration: dur, Actions: acts, Errors: errs}, nil
+}
