@@ -1,0 +1,15 @@
+package notify
+
+import (
+	"context"
+
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+)
+
+// SSMParameterAPI is the part of the SSM API notify uses: reading the Slack
+// token from Parameter Store.
+type SSMParameterAPI interface {
+	GetParameter(ctx context.Context, params *ssm.GetParameterInput, optFns ...func(*ssm.Options)) (*ssm.GetParameterOutput, error)
+}
+
+var _ SSMParameterAPI = (*ssm.Client)(nil)

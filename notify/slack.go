@@ -1,0 +1,163 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/slack-go/slack"
+)
+
+// DefaultSlackMaxRetries is how many times Slack retries a failed post when
+// SlackOptions.MaxRetries is zero.
+const DefaultSlackMaxRetries = 3
+
+// SlackOptions configures a Slack notifier.
+type SlackOptions struct {
+	// Token is the bot token (xoxb-…). It never appears in errors or logs.
+	Token string
+	// Channel receives every kind of message that Channels does not name.
+	Channel string
+	// Channels gives a channel per kind of event, falling back to Channel.
+	Channels map[Kind]string
+	// APIURL is the base URL of a Slack-compatible Web API, for tests and
+	// proxies; empty means Slack itself. A missing trailing '/' is added.
+	APIURL string
+	// MaxRetries is how many times a post is retried after a rate limit or a
+	// transient failure (5xx, network): 0 means DefaultSlackMaxRetries and a
+	// negative value means never retry.
+	MaxRetries int
+	// HTTPClient sends the requests; nil means a client with a 30 s timeout.
+	HTTPClient *http.Client
+	// Sleep waits d before a retry, returning early with ctx's error when ctx
+	// ends; nil means a real timer. Tests inject one that returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Logger receives a warning for each retry; nil means no logging.
+	Logger *slog.Logger
+}
+
+// Slack is a Notifier that posts Block Kit messages to Slack channels.
+type Slack struct {
+	client     *slack.Client
+	token      string
+	channel    string
+	channels   map[Kind]string
+	maxRetries int
+	sleep      func(ctx context.Context, d time.Duration) error
+	logger     *slog.Logger
+}
+
+var _ Notifier = (*Slack)(nil)
+
+// NewSlack returns a Slack notifier. It needs a token and at least one
+// channel; it does not call Slack.
+func NewSlack(opts SlackOptions) (*Slack, error) {
+	if strings.TrimSpace(opts.Token) == "" {
+		return nil, errors.New("create slack notifier: no token")
+	}
+	channels := make(map[Kind]string, len(opts.Channels))
+	for kind, ch := range opts.Channels {
+		if ch = strings.TrimSpace(ch); ch != "" {
+			channels[kind] = ch
+		}
+	}
+	channel := strings.TrimSpace(opts.Channel)
+	if channel == "" && len(channels) == 0 {
+		return nil, errors.New("create slack notifier: no channel")
+	}
+
+	httpClient := opts.HTTPClient
+	if httpClient == nil {
+		httpClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	clientOpts := []slack.Option{slack.OptionHTTPClient(httpClient)}
+	if opts.APIURL != "" {
+		u := opts.APIURL
+		if !strings.HasSuffix(u, "/") {
+			u += "/"
+		}
+		clientOpts = append(clientOpts, slack.OptionAPIURL(u))
+	}
+
+	maxRetries := opts.MaxRetries
+	switch {
+	case maxRetries == 0:
+		maxRetries = DefaultSlackMaxRetries
+	case maxRetries < 0:
+		maxRetries = 0
+	}
+	sleep := opts.Sleep
+	if sleep == nil {
+		sleep = sleepContext
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+
+	return &Slack{
+		client:     slack.New(opts.Token, clientOpts...),
+		token:      opts.Token,
+		channel:    channel,
+		channels:   channels,
+		maxRetries: maxRetries,
+		sleep:      sleep,
+		logger:     logger,
+	}, nil
+}
+
+// ChannelFor returns the channel that messages of kind go to, or "" when
+// none is configured for it.
+func (s *Slack) ChannelFor(kind Kind) string {
+	if ch, ok := s.channels[kind]; ok {
+		return ch
+	}
+	return s.channel
+}
+
+// Notify posts msg to the channel for its kind. Rate limits are waited out
+// for as long as Slack asks and transient failures retried with a short
+// backoff, up to the configured number of retries and never past ctx.
+func (s *Slack) Notify(ctx context.Context, msg Message) error {
+	channel := s.ChannelFor(msg.Kind)
+	if channel == "" {
+		return fmt.Errorf("post slack message of kind %q: no channel configured", msg.Kind)
+	}
+	opts := []slack.MsgOption{
+		slack.MsgOptionText(fallbackText(msg), false),
+		slack.MsgOptionBlocks(buildBlocks(msg)...),
+		slack.MsgOptionDisableLinkUnfurl(),
+		slack.MsgOptionDisableMediaUnfurl(),
+	}
+
+	for attempt := 0; ; attempt++ {
+		_, _, err := s.client.PostMessageContext(ctx, channel, opts...)
+		if err == nil {
+			return nil
+		}
+		err = scrub(err, s.token)
+		if ctx.Err() != nil {
+			return fmt.Errorf("post slack message to channel %q: %w", channel, err)
+		}
+		wait, retryable := retryDelay(err, attempt)
+		if !retryable {
+			return fmt.Errorf("post slack message to channel %q: %w", channel, err)
+		}
+		if attempt >= s.maxRetries {
+			return fmt.Errorf("post slack message to channel %q: gave up after %d attempts: %w", channel, attempt+1, err)
+		}
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "slack post failed, will retry",
+			slog.String("channel", channel),
+			slog.Int("attempt", attempt+1),
+			slog.Duration("wait", wait),
+			slog.String("error", err.Error()),
+		)
+		if werr := s.sleep(ctx, wait); werr != nil {
+			return fmt.Errorf("post slack message to channel %q: wait %s to retry: %w (last error: %w)", channel, wait, werr, err)
+		}
+	}
+}
