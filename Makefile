@@ -1,0 +1,44 @@
+# opsd — the cloud engineering operations daemon.
+
+GO            ?= go
+STATICCHECK   ?= $(shell command -v staticcheck 2>/dev/null || echo $(shell $(GO) env GOPATH)/bin/staticcheck)
+VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS       := -s -w -X main.version=$(VERSION)
+PKGS          := ./...
+
+.PHONY: all build test lint fmt vet staticcheck demo bench clean
+
+all: lint test build
+
+## build: the opsd binary in ./bin/opsd
+build:
+	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/opsd ./cmd/opsd
+
+## test: every test, including the integration tests against moto_server
+test:
+	$(GO) vet $(PKGS)
+	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+## lint: gofmt, go vet and staticcheck
+lint: fmt vet staticcheck
+
+fmt:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+
+staticcheck:
+	$(STATICCHECK) $(PKGS)
+
+## demo: a small estate in a local emulator, one evening run of opsd
+demo: build
+	./demo/run.sh
+
+## bench: the benchmarks, written to BENCHMARKS.md
+bench:
+	./bench/run.sh
+
+clean:
+	rm -rf bin .demo

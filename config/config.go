@@ -1,0 +1,110 @@
+// Package config loads and validates opsd's configuration: built-in
+// defaults, then a YAML file, then OPSD_ environment variables. Loading has
+// no side effects beyond reading the file; Validate reports every problem at
+// once, each with its key path.
+package config
+
+import (
+	"time"
+
+	"github.com/opsd-dev/opsd/shutdown"
+)
+
+// Config is the whole of opsd's configuration. The top-level keys are a
+// contract shared with operators' config files, the docs and the tests.
+type Config struct {
+	// Timezone is the IANA timezone for every schedule that names none.
+	Timezone  string    `koanf:"timezone"`
+	AWS       AWS       `koanf:"aws"`
+	HTTP      HTTP      `koanf:"http"`
+	Notify    Notify    `koanf:"notify"`
+	Scheduler Scheduler `koanf:"scheduler"`
+	Log       Log       `koanf:"log"`
+
+	Shutdown shutdown.Config `koanf:"shutdown"`
+	Patching Unavailable     `koanf:"patching"`
+	Backup   Unavailable     `koanf:"backup"`
+	Monitor  Unavailable     `koanf:"monitor"`
+	DLQ      Unavailable     `koanf:"dlq"`
+}
+
+// AWS says where opsd acts and how it calls AWS.
+type AWS struct {
+	// Regions opsd acts in, in every account.
+	Regions []string `koanf:"regions"`
+	// EndpointURL points every AWS client at one endpoint (an emulator).
+	EndpointURL string `koanf:"endpoint_url"`
+	// Accounts reached by assuming a role; empty means the current account.
+	Accounts []Account `koanf:"accounts"`
+	// Organization, when enabled, acts in every active account of the
+	// AWS Organization instead of Accounts.
+	Organization Organization `koanf:"organization"`
+	// Concurrency is the most account×region targets worked on at once.
+	Concurrency int `koanf:"concurrency"`
+	// CallTimeout bounds one AWS call, retries included.
+	CallTimeout time.Duration `koanf:"call_timeout"`
+	// MaxAttempts bounds the attempts of one AWS call (adaptive retries).
+	MaxAttempts int `koanf:"max_attempts"`
+}
+
+// Account is one member account and the role opsd assumes in it.
+type Account struct {
+	ID         string `koanf:"id"`
+	RoleARN    string `koanf:"role_arn"`
+	ExternalID Secret `koanf:"external_id"`
+}
+
+// Organization lists member accounts from AWS Organizations.
+type Organization struct {
+	Enabled bool `koanf:"enabled"`
+	// RoleName is the role assumed in each member account.
+	RoleName   string `koanf:"role_name"`
+	ExternalID Secret `koanf:"external_id"`
+	// Exclude lists account ids opsd never acts in.
+	Exclude []string `koanf:"exclude"`
+}
+
+// HTTP configures the operations endpoint (/healthz, /readyz, /status,
+// /metrics).
+type HTTP struct {
+	Listen string `koanf:"listen"`
+}
+
+// Notify configures where people hear from opsd.
+type Notify struct {
+	Slack Slack `koanf:"slack"`
+}
+
+// Slack configures Slack delivery. With no token, messages go to the log.
+type Slack struct {
+	Token Secret `koanf:"token"`
+	// TokenSSMParameter names an SSM Parameter Store SecureString holding
+	// the token, read at start-up and on reload.
+	TokenSSMParameter string `koanf:"token_ssm_parameter"`
+	// Channel receives every kind of message that Channels does not route.
+	Channel string `koanf:"channel"`
+	// Channels routes a kind of event (shutdown, patching, backup, monitor,
+	// dlq, audit) to its own channel.
+	Channels map[string]string `koanf:"channels"`
+	// APIURL is a Slack-compatible API endpoint; empty for Slack itself.
+	APIURL string `koanf:"api_url"`
+}
+
+// Scheduler configures how jobs run.
+type Scheduler struct {
+	// GracePeriod is how long running jobs may finish after SIGTERM.
+	GracePeriod time.Duration `koanf:"grace_period"`
+	// History is how many runs per job /status keeps.
+	History int `koanf:"history"`
+}
+
+// Log configures the JSON log on stdout.
+type Log struct {
+	Level string `koanf:"level"`
+}
+
+// Unavailable is the section of a service this build of opsd does not
+// provide yet; enabling it is a configuration error, never a silent no-op.
+type Unavailable struct {
+	Enabled bool `koanf:"enabled"`
+}

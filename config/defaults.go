@@ -1,0 +1,24 @@
+package config
+
+import (
+	"time"
+
+	"github.com/opsd-dev/opsd/shutdown"
+)
+
+// Default returns the configuration opsd runs with when a key is not set.
+func Default() Config {
+	return Config{
+		Timezone: "Europe/London",
+		AWS: AWS{
+			Regions:     []string{"eu-west-2"},
+			Concurrency: 16,
+			CallTimeout: 30 * time.Second,
+			MaxAttempts: 5,
+		},
+		HTTP:      HTTP{Listen: "127.0.0.1:9102"},
+		Scheduler: Scheduler{GracePeriod: 60 * time.Second, History: 20},
+		Log:       Log{Level: "info"},
+		Shutdown:  shutdown.DefaultConfig(),
+	}
+}

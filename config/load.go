@@ -1,0 +1,115 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/confmap"
+	"github.com/knadh/koanf/providers/env/v2"
+	"github.com/knadh/koanf/v2"
+)
+
+// EnvPrefix starts every environment variable that overrides a key;
+// "__" separates nesting levels: OPSD_AWS__ENDPOINT_URL is aws.endpoint_url.
+const EnvPrefix = "OPSD_"
+
+// Load reads the YAML file at path and returns the configuration it
+// describes over the defaults, with OPSD_ variables from environ applied
+// last. An invalid configuration returns a *ValidationError listing every
+// problem.
+func Load(path string, environ []string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(data, environ)
+}
+
+// Parse is Load for a YAML document already in memory.
+func Parse(data []byte, environ []string) (*Config, error) {
+	raw, err := yaml.Parser().Unmarshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("parse config yaml: %w", err)
+	}
+	pruneNulls(raw)
+
+	k := koanf.New(".")
+	if err := k.Load(confmap.Provider(toMap(Default()), ""), nil); err != nil {
+		return nil, fmt.Errorf("load config defaults: %w", err)
+	}
+	if err := k.Load(confmap.Provider(raw, ""), nil); err != nil {
+		return nil, fmt.Errorf("load config file: %w", err)
+	}
+	envProvider := env.Provider(".", env.Opt{
+		Prefix:        EnvPrefix,
+		TransformFunc: envKey,
+		EnvironFunc:   func() []string { return environ },
+	})
+	if err := k.Load(envProvider, nil); err != nil {
+		return nil, fmt.Errorf("load config environment: %w", err)
+	}
+
+	var problems []error
+	problems = append(problems, unknownKeys(k.Raw(), typeOfConfig, "")...)
+
+	var cfg Config
+	err = k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{DecoderConfig: &mapstructure.DecoderConfig{
+		DecodeHook: mapstructure.ComposeDecodeHookFunc(
+			mapstructure.StringToTimeDurationHookFunc(),
+			mapstructure.StringToSliceHookFunc(","),
+			mapstructure.TextUnmarshallerHookFunc(),
+		),
+		WeaklyTypedInput: true,
+		TagName:          "koanf",
+		Result:           &cfg,
+	}})
+	if err != nil {
+		problems = append(problems, decodeProblems(err)...)
+		return nil, &ValidationError{Problems: problems}
+	}
+	if verr := cfg.Validate(); verr != nil {
+		problems = append(problems, verr.Problems...)
+	}
+	if len(problems) > 0 {
+		return nil, &ValidationError{Problems: problems}
+	}
+	return &cfg, nil
+}
+
+// envKey maps OPSD_AWS__ENDPOINT_URL to aws.endpoint_url.
+func envKey(name, value string) (string, any) {
+	key := strings.ToLower(strings.TrimPrefix(name, EnvPrefix))
+	return strings.ReplaceAll(key, "__", "."), value
+}
+
+// pruneNulls drops keys whose YAML value is null (`shutdown:` with nothing
+// under it), so that they leave the defaults in place.
+func pruneNulls(m map[string]any) {
+	for k, v := range m {
+		switch vv := v.(type) {
+		case nil:
+			delete(m, k)
+		case map[string]any:
+			pruneNulls(vv)
+		}
+	}
+}
+
+// decodeProblems splits a decoder error into one problem per field.
+func decodeProblems(err error) []error {
+	var out []error
+	for _, line := range strings.Split(err.Error(), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "*"))
+		if line == "" || strings.HasPrefix(line, "decoding failed") || strings.HasSuffix(line, "error(s) decoding:") {
+			continue
+		}
+		out = append(out, fmt.Errorf("%s", line))
+	}
+	if len(out) == 0 {
+		out = append(out, err)
+	}
+	return out
+}

@@ -1,0 +1,173 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/robfig/cron/v3"
+)
+
+// ValidationError lists every problem found in a configuration, each
+// naming its key path.
+type ValidationError struct {
+	Problems []error
+}
+
+// Error lists the problems, one per line.
+func (e *ValidationError) Error() string {
+	lines := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		lines[i] = "  " + p.Error()
+	}
+	return fmt.Sprintf("invalid configuration (%d problems):\n%s", len(e.Problems), strings.Join(lines, "\n"))
+}
+
+var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+
+// Validate checks the whole configuration and returns every problem found,
+// or nil.
+func (c *Config) Validate() *ValidationError {
+	var p []error
+	add := func(path, format string, args ...any) {
+		p = append(p, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+	}
+
+	if _, err := time.LoadLocation(c.Timezone); err != nil || c.Timezone == "" {
+		add("timezone", "%q is not an IANA timezone (e.g. Europe/London)", c.Timezone)
+	}
+	p = append(p, c.AWS.validate()...)
+
+	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
+		add("http.listen", "%q is not host:port: %v", c.HTTP.Listen, err)
+	}
+	p = append(p, c.Notify.Slack.validate()...)
+	if c.Scheduler.GracePeriod < 0 {
+		add("scheduler.grace_period", "must not be negative, got %s", c.Scheduler.GracePeriod)
+	}
+	if c.Scheduler.History < 1 {
+		add("scheduler.history", "must be at least 1, got %d", c.Scheduler.History)
+	}
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		add("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
+	}
+
+	p = append(p, c.Shutdown.Validate("shutdown")...)
+	if c.Shutdown.Enabled {
+		if _, err := cron.ParseStandard(c.Shutdown.Schedule); err != nil {
+			add("shutdown.schedule", "%q is not a cron expression: %v", c.Shutdown.Schedule, err)
+		}
+	}
+	for name, s := range map[string]Unavailable{"patching": c.Patching, "backup": c.Backup, "monitor": c.Monitor, "dlq": c.DLQ} {
+		if s.Enabled {
+			add(name+".enabled", "the %s service is not available in this version of opsd", name)
+		}
+	}
+	if len(p) == 0 {
+		return nil
+	}
+	sortProblems(p)
+	return &ValidationError{Problems: p}
+}
+
+func (a AWS) validate() []error {
+	var p []error
+	add := func(path, format string, args ...any) {
+		p = append(p, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+	}
+	if len(a.Regions) == 0 {
+		add("aws.regions", "at least one region is required")
+	}
+	seen := map[string]bool{}
+	for i, r := range a.Regions {
+		path := fmt.Sprintf("aws.regions[%d]", i)
+		if msg := checkRegion(r); msg != "" {
+			add(path, "%s", msg)
+		}
+		if seen[r] {
+			add(path, "region %q is listed twice", r)
+		}
+		seen[r] = true
+	}
+	if a.EndpointURL != "" {
+		if u, err := url.Parse(a.EndpointURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("aws.endpoint_url", "%q is not an http(s) URL", a.EndpointURL)
+		}
+	}
+	for i, acct := range a.Accounts {
+		path := fmt.Sprintf("aws.accounts[%d]", i)
+		if acct.ID != "" && !accountIDPattern.MatchString(acct.ID) {
+			add(path+".id", "%q is not a 12-digit account id", acct.ID)
+		}
+		if acct.RoleARN == "" {
+			if acct.ID == "" {
+				add(path, "needs an id, a role_arn, or both")
+			}
+			continue
+		}
+		parsed, err := arn.Parse(acct.RoleARN)
+		switch {
+		case err != nil:
+			add(path+".role_arn", "%q is not an ARN: %v", acct.RoleARN, err)
+		case parsed.Service != "iam" || !strings.HasPrefix(parsed.Resource, "role/") || !accountIDPattern.MatchString(parsed.AccountID):
+			add(path+".role_arn", "%q is not an IAM role ARN (arn:aws:iam::123456789012:role/name)", acct.RoleARN)
+		case acct.ID != "" && parsed.AccountID != acct.ID:
+			add(path+".role_arn", "role is in account %s but id is %s", parsed.AccountID, acct.ID)
+		}
+	}
+	if a.Organization.Enabled {
+		if len(a.Accounts) > 0 {
+			add("aws.organization.enabled", "cannot be combined with aws.accounts; use aws.organization.exclude to leave accounts out")
+		}
+		if a.Organization.RoleName == "" {
+			add("aws.organization.role_name", "is required when the organization is enabled")
+		}
+	}
+	for i, id := range a.Organization.Exclude {
+		if !accountIDPattern.MatchString(id) {
+			add(fmt.Sprintf("aws.organization.exclude[%d]", i), "%q is not a 12-digit account id", id)
+		}
+	}
+	if a.Concurrency < 1 {
+		add("aws.concurrency", "must be at least 1, got %d", a.Concurrency)
+	}
+	if a.CallTimeout <= 0 {
+		add("aws.call_timeout", "must be positive, got %s", a.CallTimeout)
+	}
+	if a.MaxAttempts < 1 {
+		add("aws.max_attempts", "must be at least 1, got %d", a.MaxAttempts)
+	}
+	return p
+}
+
+func (s Slack) validate() []error {
+	var p []error
+	add := func(path, format string, args ...any) {
+		p = append(p, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+	}
+	if s.Token != "" && s.TokenSSMParameter != "" {
+		add("notify.slack.token_ssm_parameter", "set either token or token_ssm_parameter, not both")
+	}
+	if (s.Token != "" || s.TokenSSMParameter != "") && s.Channel == "" {
+		add("notify.slack.channel", "is required when Slack is configured")
+	}
+	if s.APIURL != "" {
+		if u, err := url.Parse(s.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			add("notify.slack.api_url", "%q is not an http(s) URL", s.APIURL)
+		}
+	}
+	for kind := range s.Channels {
+		switch kind {
+		case "shutdown", "patching", "backup", "monitor", "dlq", "audit":
+		default:
+			add("notify.slack.channels."+kind, "unknown kind of event (shutdown, patching, backup, monitor, dlq, audit)")
+		}
+	}
+	return p
+}
