@@ -1,0 +1,215 @@
+// Package shutdown is opsd's overnight shutdown service: in development and
+// staging, resources whose tags opt in are stopped out of hours and started
+// again in the morning.
+//
+// This package's deciding part is pure: a [Planner] compiled from [Config]
+// turns a resource [Observation] (its kind, state and tags, including the
+// marker tags opsd writes on what it stopped) and the time into a
+// [Decision]. Nothing here calls AWS.
+package shutdown
+
+import (
+	"fmt"
+	"time"
+)
+
+// Config is the shutdown: section of opsd's configuration.
+//
+//	shutdown:
+//	  enabled: false                 # the service is off until enabled
+//	  schedule: "*/5 * * * *"        # cron for the reconcile job
+//	  timeout: 4m                    # bound on one reconcile
+//	  environments: [development, dev, staging, stg]   # the only ones ever stopped (case-insensitive)
+//	  production_environments: [production, prod]     # shutdown tags here are reported, never acted on
+//	  tags:                          # tag keys (case-sensitive)
+//	    environment: Environment
+//	    ooo: OOOShutdown             # true = default schedule, false = opted out
+//	    out_of_hours: OutOfHoursShutdown   # present = default schedule
+//	    weekend: WeekendShutdown     # present = weekend schedule
+//	    schedule: opsd:schedule      # value names a schedule below
+//	    last_action: opsd:shutdown:last-action        # written by opsd: stop, start or override
+//	    last_action_at: opsd:shutdown:last-action-at  # written by opsd: RFC 3339 UTC
+//	    last_error: opsd:shutdown:last-error          # written by opsd on failure, removed on success
+//	    asg_capacity: opsd:shutdown:asg-capacity      # written by opsd: an ASG's min/max/desired before it was scaled to zero
+//	  default_schedule: default      # for OOOShutdown=true and OutOfHoursShutdown
+//	  weekend_schedule: weekend      # for WeekendShutdown
+//	  schedules:                     # off periods; everything else is on
+//	    default:
+//	      timezone: ""               # IANA name; empty = the top-level timezone
+//	      periods:
+//	        - {days: mon-thu, off: "19:00", on: "07:00"}   # each of those nights
+//	        - {off: "fri 19:00", on: "mon 07:00"}          # the weekend
+//	    weekend:
+//	      periods:
+//	        - {off: "fri 19:00", on: "mon 07:00"}
+//	  holidays: []                   # YYYY-MM-DD: off all day (each schedule's local date)
+//	  holidays_file: ""              # one YYYY-MM-DD per line, # comments
+//	  hibernate: false               # hibernate EC2 instances that support it
+//	  rds_restop: true               # stop again a database AWS restarted after 7 days stopped
+//
+// See [Period] for how a period is written.
+type Config struct {
+	// Enabled turns the service on.
+	Enabled bool `koanf:"enabled"`
+	// Schedule is the cron expression the reconcile job runs on. The
+	// config package checks it, with every other job's.
+	Schedule string `koanf:"schedule"`
+	// Timeout bounds one reconcile.
+	Timeout time.Duration `koanf:"timeout"`
+	// Environments are the values of the environment tag whose resources
+	// may be stopped, compared case-insensitively.
+	Environments []string `koanf:"environments"`
+	// ProductionEnvironments are values of the environment tag whose
+	// resources are never stopped and, when they carry a shutdown tag, are
+	// reported as such (case-insensitive).
+	ProductionEnvironments []string `koanf:"production_environments"`
+	// Tags are the tag keys read and written.
+	Tags TagKeys `koanf:"tags"`
+	// DefaultSchedule names the schedule OOOShutdown=true and
+	// OutOfHoursShutdown select.
+	DefaultSchedule string `koanf:"default_schedule"`
+	// WeekendSchedule names the schedule WeekendShutdown selects.
+	WeekendSchedule string `koanf:"weekend_schedule"`
+	// Schedules are the named schedules, by name. Names are matched
+	// case-insensitively against the schedule tag.
+	Schedules map[string]Schedule `koanf:"schedules"`
+	// Holidays are dates (YYYY-MM-DD) on which every schedule is off all
+	// day, midnight to midnight in the schedule's timezone.
+	Holidays []Date `koanf:"holidays"`
+	// HolidaysFile is a file of more holidays: one date a line; blank lines
+	// and text after # are ignored.
+	HolidaysFile string `koanf:"holidays_file"`
+	// Hibernate hibernates EC2 instances configured for it instead of
+	// stopping them.
+	Hibernate bool `koanf:"hibernate"`
+	// RDSRestop stops again, while its off period lasts, a database that
+	// AWS started by itself after it had been stopped for 7 days.
+	RDSRestop bool `koanf:"rds_restop"`
+}
+
+// TagKeys are the tag keys the service reads and writes. Keys are
+// case-sensitive.
+type TagKeys struct {
+	// Environment holds the resource's environment (development, ...).
+	Environment string `koanf:"environment"`
+	// OOO opts in with "true" (the default schedule) and out with "false".
+	OOO string `koanf:"ooo"`
+	// OutOfHours opts in to the default schedule by being present.
+	OutOfHours string `koanf:"out_of_hours"`
+	// Weekend opts in to the weekend schedule by being present.
+	Weekend string `koanf:"weekend"`
+	// Schedule names a schedule from config.
+	Schedule string `koanf:"schedule"`
+	// LastAction is written by opsd: what it last did (see [LastAction]).
+	LastAction string `koanf:"last_action"`
+	// LastActionAt is written by opsd: when, RFC 3339 in UTC.
+	LastActionAt string `koanf:"last_action_at"`
+	// LastError is written by opsd when acting failed, removed on success.
+	LastError string `koanf:"last_error"`
+	// ASGCapacity is written by opsd on an Auto Scaling group it scaled to
+	// zero: the min, max and desired capacity to restore.
+	ASGCapacity string `koanf:"asg_capacity"`
+}
+
+// Schedule is a named schedule: the periods a resource is off, in a
+// timezone. Every time outside the periods, and outside holidays, is on.
+type Schedule struct {
+	// Timezone is an IANA timezone name; empty means the daemon's.
+	Timezone string `koanf:"timezone"`
+	// Periods are the off periods; where they overlap or touch they merge.
+	Periods []Period `koanf:"periods"`
+}
+
+// Period is one weekly off period, in local wall-clock time.
+//
+// Off is when the period starts and On when it ends, each "HH:MM" (24-hour)
+// or "DAY HH:MM" (day mon, tue, wed, thu, fri, sat or sun). The period
+// ends at the first time after Off that the clock reads On: the same night
+// when On is earlier in the day than Off ("19:00" to "07:00" is 12 hours
+// crossing midnight), up to a week later when On names a day.
+//
+// When Off has no day, Days lists the days the period starts on: a day
+// ("mon"), a range ("mon-thu"; "fri-mon" wraps through the weekend) or
+// several ("mon,wed" or a YAML list). When Off names its day, Days is
+// empty. So "off 19:00–07:00 Monday to Thursday nights and Friday 19:00 to
+// Monday 07:00" is:
+//
+//	periods:
+//	  - {days: mon-thu, off: "19:00", on: "07:00"}
+//	  - {off: "fri 19:00", on: "mon 07:00"}
+//
+// Quote times in YAML.
+type Period struct {
+	// Days the period starts on when Off has no day.
+	Days []string `koanf:"days"`
+	// Off is when the period starts: "HH:MM" or "DAY HH:MM".
+	Off string `koanf:"off"`
+	// On is when the period ends: "HH:MM" or "DAY HH:MM".
+	On string `koanf:"on"`
+}
+
+// DefaultConfig returns the seed's defaults: off 19:00–07:00 Monday to
+// Thursday nights and Friday 19:00 to Monday 07:00 in the daemon's
+// timezone (Europe/London by default), development and staging only.
+// Enabling the service is all that is needed to run it.
+func DefaultConfig() Config {
+	return Config{
+		Schedule:               "*/5 * * * *",
+		Timeout:                4 * time.Minute,
+		Environments:           []string{"development", "dev", "staging", "stg"},
+		ProductionEnvironments: []string{"production", "prod"},
+		Tags:                   DefaultTagKeys(),
+		DefaultSchedule:        "default",
+		WeekendSchedule:        "weekend",
+		Schedules: map[string]Schedule{
+			"default": {Periods: []Period{
+				{Days: []string{"mon-thu"}, Off: "19:00", On: "07:00"},
+				{Off: "fri 19:00", On: "mon 07:00"},
+			}},
+			"weekend": {Periods: []Period{
+				{Off: "fri 19:00", On: "mon 07:00"},
+			}},
+		},
+		RDSRestop: true,
+	}
+}
+
+// DefaultTagKeys returns the tag keys of DESIGN.md's tag contract and the
+// keys opsd writes its own state under.
+func DefaultTagKeys() TagKeys {
+	return TagKeys{
+		Environment:  "Environment",
+		OOO:          "OOOShutdown",
+		OutOfHours:   "OutOfHoursShutdown",
+		Weekend:      "WeekendShutdown",
+		Schedule:     "opsd:schedule",
+		LastAction:   "opsd:shutdown:last-action",
+		LastActionAt: "opsd:shutdown:last-action-at",
+		LastError:    "opsd:shutdown:last-error",
+		ASGCapacity:  "opsd:shutdown:asg-capacity",
+	}
+}
+
+// Date is a calendar date, YYYY-MM-DD. In YAML it may be quoted or not: an
+// unquoted date, which the YAML parser reads as a timestamp, is turned back
+// into its date. [Config.Validate] checks it.
+type Date string
+
+// UnmarshalMapstructure accepts a string, or a timestamp at midnight (what
+// YAML makes of an unquoted date).
+func (d *Date) UnmarshalMapstructure(v any) error {
+	switch x := v.(type) {
+	case string:
+		*d = Date(x)
+	case Date:
+		*d = x
+	case time.Time:
+		if x.Hour() != 0 || x.Minute() != 0 || x.Second() != 0 || x.Nanosecond() != 0 {
+			return fmt.Errorf("%s is a timestamp, not a date (YYYY-MM-DD)", x.Format(time.RFC3339))
+		}
+		*d = Date(x.Format(time.DateOnly))
+	default:
+		return fmt.Errorf("%v is not a date (YYYY-MM-DD)", v)
+	}
+	return nil
+}

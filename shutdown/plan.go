@@ -1,0 +1,134 @@
+package shutdown
+
+import (
+	"time"
+)
+
+// ServiceName is the service's config key and its name in plans.
+const ServiceName = "shutdown"
+
+// rdsAutoStartAfter is how long AWS lets a database stay stopped before it
+// starts it again by itself.
+const rdsAutoStartAfter = 7 * 24 * time.Hour
+
+// startSlack is how long after opsd's recorded start a resource's start
+// time may fall and still be opsd's start (the record carries the time of
+// the reconcile, the start takes effect a little later).
+const startSlack = 15 * time.Minute
+
+// Decide returns what to do to o at now. It is pure (o and now are all it
+// reads) and does not allocate.
+//
+// The daemon may have been down, so Decide does not rely on when it last
+// ran: it compares the resource's state and opsd's marker tags with the
+// start of the schedule's current period.
+//
+//   - Off period, running: stop, unless opsd already stopped it in this
+//     period (or saw it started by someone else in it): then someone
+//     started it by hand, and it stays up until the next off period. A
+//     database AWS restarted 7 days after opsd stopped it is stopped again.
+//     A stop missed because the daemon was down is caught up.
+//   - On period, stopped: start only if opsd's marker says opsd stopped it
+//     (and, where the start time is known, nobody started it since). A
+//     stop by someone else is left alone.
+//   - Pending or stopping: nothing until it settles.
+//   - Tags with problems, production, other environments: reported, never
+//     acted on.
+func (p *Planner) Decide(o Observation, now time.Time) Decision {
+	d := Decision{Observation: o, Now: now, p: p}
+	if o.Skip != "" {
+		return d.with(ActionNone, CauseSkip)
+	}
+	d.Intent = p.Intent(o.Tags)
+	d.Marker = p.marker(o.Tags)
+	in := &d.Intent
+	switch {
+	case in.Problems != 0:
+		return d.with(ActionReport, CauseProblem)
+	case !in.Wants() && d.orphan():
+		return d.with(ActionReport, CauseOrphan)
+	case in.OptedOut:
+		return d.with(ActionNone, CauseOptedOut)
+	case !in.Wants():
+		return d.with(ActionNone, CauseUntagged)
+	case o.Unsupported != "":
+		return d.with(ActionReport, CauseUnsupported)
+	}
+	d.tt = p.timetables[in.Schedule]
+	d.Window = d.tt.Window(now)
+	switch o.State {
+	case StateRunning, StateStopped:
+	case StatePending, StateStopping:
+		return d.with(ActionNone, CauseTransition)
+	default:
+		return d.with(ActionNone, CauseOtherState)
+	}
+	if d.Window.Off {
+		return d.decideOff()
+	}
+	return d.decideOn()
+}
+
+func (d Decision) decideOff() Decision {
+	o, m, start := &d.Observation, d.Marker, d.Window.Start
+	if o.State == StateStopped {
+		return d.with(ActionNone, CauseAlreadyStopped)
+	}
+	thisPeriod := m.Valid() && !m.At.Before(start)
+	switch {
+	case thisPeriod && m.Action == LastStop:
+		if d.p.restop && isRDS(o.Kind) && d.Now.Sub(m.At) >= rdsAutoStartAfter {
+			return d.with(ActionStop, CauseRDSAutoStart)
+		}
+		return d.with(ActionMark, CauseStartedOutside)
+	case thisPeriod && m.Action == LastOverride:
+		return d.with(ActionNone, CauseHeld)
+	case d.startedThisPeriod():
+		return d.with(ActionMark, CauseStartedOutside)
+	}
+	return d.with(ActionStop, CauseOffPeriod)
+}
+
+// startedThisPeriod reports whether the resource's start time, when known,
+// falls in the current period and is not opsd's own start.
+func (d Decision) startedThisPeriod() bool {
+	s, m := d.Observation.StartedAt, d.Marker
+	if s.IsZero() || d.Window.Start.IsZero() || s.Before(d.Window.Start) {
+		return false
+	}
+	if !m.Valid() {
+		return true
+	}
+	if m.Action == LastStart {
+		return s.Sub(m.At) > startSlack
+	}
+	return s.After(m.At)
+}
+
+func (d Decision) decideOn() Decision {
+	o, m := &d.Observation, d.Marker
+	opsdStopped := m.Valid() && m.Action == LastStop
+	if o.State == StateRunning {
+		if opsdStopped {
+			return d.with(ActionMark, CauseRunningAfterStop)
+		}
+		return d.with(ActionNone, CauseAlreadyRunning)
+	}
+	if opsdStopped && (o.StartedAt.IsZero() || !o.StartedAt.After(m.At)) {
+		return d.with(ActionStart, CauseOnPeriod)
+	}
+	return d.with(ActionNone, CauseStoppedOutside)
+}
+
+// orphan reports whether opsd stopped the resource and it is still
+// stopped.
+func (d *Decision) orphan() bool {
+	return d.Observation.State == StateStopped && d.Marker.Valid() && d.Marker.Action == LastStop
+}
+
+func (d Decision) with(v Verb, c Cause) Decision {
+	d.Action, d.Cause = v, c
+	return d
+}
+
+func isRDS(k Kind) bool { return k == KindRDSInstance || k == KindRDSCluster }

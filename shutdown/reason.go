@@ -1,0 +1,191 @@
+package shutdown
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/opsd-dev/opsd/reconcile"
+)
+
+// catchUpAfter is how late after a period began an action is called a
+// catch-up (a reconcile missed while the daemon was down).
+const catchUpAfter = 15 * time.Minute
+
+// Reason explains the decision in a sentence naming the schedule and its
+// period, e.g. "off period default (Tue 19:00 → Wed 07:00 Europe/London)".
+func (d Decision) Reason() string {
+	switch d.Cause {
+	case CauseUntagged:
+		return "no shutdown tag"
+	case CauseOptedOut:
+		return "opted out (" + d.p.optOutBy(&d.Intent.raw) + ")"
+	case CauseProblem:
+		s := d.p.problemText(d.Intent)
+		if d.orphan() {
+			s += "; " + d.orphanNote()
+		}
+		return s
+	case CauseOrphan:
+		why := "no shutdown tag"
+		if d.Intent.OptedOut {
+			why = "opted out by " + d.p.optOutBy(&d.Intent.raw)
+		}
+		return fmt.Sprintf("no schedule applies any more (%s); %s", why, d.orphanNote())
+	case CauseSkip:
+		return d.Observation.Skip
+	case CauseUnsupported:
+		return fmt.Sprintf("tagged for schedule %s, but AWS cannot stop it: %s", d.Intent.Schedule, d.Observation.Unsupported)
+	}
+	period := d.Period()
+	m := d.Marker
+	switch d.Cause {
+	case CauseTransition:
+		return fmt.Sprintf("%s; %s: decided once that settles", period, d.Observation.State)
+	case CauseOtherState:
+		return fmt.Sprintf("%s; state %s is never acted on", period, d.Observation.State)
+	case CauseOffPeriod:
+		return period + d.catchUp()
+	case CauseAlreadyStopped:
+		return period + "; already stopped"
+	case CauseRDSAutoStart:
+		return fmt.Sprintf("%s; AWS restarted the database 7 days after opsd stopped it at %s: stopping it again", period, d.local(m.At))
+	case CauseStartedOutside:
+		if m.Valid() && m.Action == LastStop && !m.At.Before(d.Window.Start) {
+			return fmt.Sprintf("%s; started outside opsd after opsd stopped it at %s: left running until %s", period, d.local(m.At), d.nextOff())
+		}
+		return fmt.Sprintf("%s; started outside opsd at %s: left running until %s", period, d.local(d.Observation.StartedAt), d.nextOff())
+	case CauseHeld:
+		return fmt.Sprintf("%s; started outside opsd in this period (seen at %s): left running until %s", period, d.local(m.At), d.nextOff())
+	case CauseOnPeriod:
+		return fmt.Sprintf("%s; opsd stopped it at %s%s", period, d.local(m.At), d.catchUp())
+	case CauseAlreadyRunning:
+		return period + "; already running"
+	case CauseRunningAfterStop:
+		return fmt.Sprintf("%s; running although opsd stopped it at %s: started outside opsd, recorded so that a stop by hand sticks", period, d.local(m.At))
+	case CauseStoppedOutside:
+		return period + "; stopped outside opsd: left stopped"
+	}
+	return period
+}
+
+// Period names the schedule's current period, e.g. "off period default
+// (Tue 19:00 → Wed 07:00 Europe/London)"; "" when no schedule applies.
+func (d Decision) Period() string {
+	if d.tt == nil {
+		return ""
+	}
+	state := "on"
+	if d.Window.Off {
+		state = "off"
+	}
+	w := d.Window
+	layout := "Mon 15:04"
+	if w.Start.IsZero() || w.End.IsZero() || w.End.Sub(w.Start) >= 6*24*time.Hour {
+		layout = "Mon 2 Jan 15:04"
+	}
+	from, to := "…", "…"
+	if !w.Start.IsZero() {
+		from = w.Start.In(d.tt.loc).Format(layout)
+	}
+	if !w.End.IsZero() {
+		to = w.End.In(d.tt.loc).Format(layout)
+	}
+	return fmt.Sprintf("%s period %s (%s → %s %s)", state, d.tt.name, from, to, d.tt.loc)
+}
+
+func (d Decision) catchUp() string {
+	if d.Window.Start.IsZero() || d.Now.Sub(d.Window.Start) < catchUpAfter {
+		return ""
+	}
+	late := strings.TrimSuffix(d.Now.Sub(d.Window.Start).Round(time.Minute).String(), "0s")
+	return "; catching up: the period began " + late + " ago"
+}
+
+// nextOff names when the next off period after the current one begins.
+func (d Decision) nextOff() string {
+	if d.Window.End.IsZero() {
+		return "the next off period"
+	}
+	at, _ := d.tt.NextTransition(d.Window.End)
+	if at.IsZero() {
+		return "the next off period"
+	}
+	return "the next off period (" + d.local(at) + ")"
+}
+
+func (d Decision) orphanNote() string {
+	return fmt.Sprintf("opsd stopped it at %s and left it stopped: start it by hand if it is needed", d.Marker.At.UTC().Format(time.RFC3339))
+}
+
+// local formats t in the schedule's timezone.
+func (d Decision) local(t time.Time) string {
+	if d.tt != nil {
+		t = t.In(d.tt.loc)
+	}
+	return t.Format("Mon 2 Jan 15:04 MST")
+}
+
+// AsAction is the decision as a reconcile action (plan output), with
+// details for `opsd plan --json`: kind, state, environment, schedule,
+// schedule_state (off or on), desired, period_start and period_end.
+func (d Decision) AsAction() reconcile.Action {
+	o := d.Observation
+	a := reconcile.Action{
+		Service:  ServiceName,
+		Account:  o.Account,
+		Region:   o.Region,
+		Resource: o.ID,
+		Action:   string(d.Action),
+		Reason:   d.Reason(),
+		Status:   reconcile.Planned,
+		Details:  map[string]string{"kind": string(o.Kind), "state": string(o.State)},
+	}
+	if d.Action == ActionReport {
+		a.Status = reconcile.Reported
+	}
+	if d.Intent.Environment != "" {
+		a.Details["environment"] = d.Intent.Environment
+	}
+	if d.tt != nil {
+		a.Details["schedule"] = d.tt.name
+		a.Details["schedule_state"] = "on"
+		if d.Window.Off {
+			a.Details["schedule_state"] = "off"
+		}
+		if !d.Window.Start.IsZero() {
+			a.Details["period_start"] = d.Window.Start.In(d.tt.loc).Format(time.RFC3339)
+		}
+		if !d.Window.End.IsZero() {
+			a.Details["period_end"] = d.Window.End.In(d.tt.loc).Format(time.RFC3339)
+		}
+	}
+	if s := d.Desired(); s != "" {
+		a.Details["desired"] = string(s)
+	}
+	if r := d.RecordAfter(); r != "" {
+		a.Details["last_action"] = string(r)
+	}
+	return a
+}
+
+// Plan decides on every observation at now and returns the decisions that
+// belong in a plan (see [Decision.Listed]).
+func (p *Planner) Plan(obs []Observation, now time.Time) []Decision {
+	var out []Decision
+	for _, o := range obs {
+		if d := p.Decide(o, now); d.Listed() {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// Actions returns the decisions as reconcile actions.
+func Actions(ds []Decision) []reconcile.Action {
+	out := make([]reconcile.Action, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, d.AsAction())
+	}
+	return out
+}
