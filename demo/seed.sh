@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Seeds a small estate into the emulator at $AWS_ENDPOINT_URL: EC2 instances
+# in development, staging and production with the shutdown and patch tags,
+# an Auto Scaling group, an RDS instance and a DynamoDB table with
+# BackupPolicy tags, and a dead-letter queue holding messages.
+set -euo pipefail
+aws() { command aws --endpoint-url "$AWS_ENDPOINT_URL" --region "$AWS_DEFAULT_REGION" --output text "$@"; }
+
+ami=$(aws ec2 describe-images --owners amazon --query 'Images[0].ImageId')
+
+instance() { # name, then Key=Value tags
+  local name=$1; shift
+  local tags="{Key=Name,Value=$name}"
+  for kv in "$@"; do tags="$tags,{Key=${kv%%=*},Value=${kv#*=}}"; done
+  aws ec2 run-instances --image-id "$ami" --instance-type t3.micro --count 1 \
+    --tag-specifications "ResourceType=instance,Tags=[$tags]" --query 'Instances[0].InstanceId'
+}
+
+echo "EC2 instances:"
+printf '  %-22s %s\n' "$(instance dev-api Environment=development OOOShutdown=true Application=api TeamEmail=api@example.org TOSCAN=true)" "dev-api (development, OOOShutdown=true)"
+printf '  %-22s %s\n' "$(instance stg-worker Environment=staging OutOfHoursShutdown= Application=worker TOPATCH=true)" "stg-worker (staging, OutOfHoursShutdown)"
+printf '  %-22s %s\n' "$(instance stg-batch Environment=stg WeekendShutdown= Application=batch)" "stg-batch (stg, WeekendShutdown)"
+printf '  %-22s %s\n' "$(instance dev-build Environment=dev OOOShutdown=false Application=ci)" "dev-build (dev, OOOShutdown=false: opted out)"
+printf '  %-22s %s\n' "$(instance dev-typo Environment=dev OOOShutdown=yes Application=api)" "dev-typo (dev, OOOShutdown=yes: malformed)"
+printf '  %-22s %s\n' "$(instance prod-api Environment=production OOOShutdown=true Application=api TOSCAN=true TOPATCH=true)" "prod-api (production, OOOShutdown=true: never stopped)"
+
+echo "Auto Scaling group:"
+aws ec2 create-launch-template --launch-template-name demo-web \
+  --launch-template-data "{\"ImageId\":\"$ami\",\"InstanceType\":\"t3.micro\"}" >/dev/null
+aws autoscaling create-auto-scaling-group --auto-scaling-group-name dev-web \
+  --launch-template LaunchTemplateName=demo-web --min-size 1 --max-size 3 --desired-capacity 2 \
+  --availability-zones "${AWS_DEFAULT_REGION}a" \
+  --tags Key=Environment,Value=development,PropagateAtLaunch=true Key=OOOShutdown,Value=true,PropagateAtLaunch=true
+echo "  dev-web (development, OOOShutdown=true, min 1 max 3 desired 2)"
+
+echo "RDS instance:"
+aws rds create-db-instance --db-instance-identifier dev-db --engine postgres --db-instance-class db.t3.micro \
+  --master-username opsd --master-user-password demo-password-1 --allocated-storage 20 \
+  --tags Key=Environment,Value=development Key=OOOShutdown,Value=true Key=BackupPolicy,Value=Dev >/dev/null
+echo "  dev-db (development, OOOShutdown=true, BackupPolicy=Dev)"
+
+echo "DynamoDB table:"
+aws dynamodb create-table --table-name orders --attribute-definitions AttributeName=id,AttributeType=S \
+  --key-schema AttributeName=id,KeyType=HASH --billing-mode PAY_PER_REQUEST \
+  --tags Key=Environment,Value=production Key=BackupPolicy,Value=Prod >/dev/null
+echo "  orders (production, BackupPolicy=Prod)"
+
+echo "Dead-letter queue:"
+dlq=$(aws sqs create-queue --queue-name orders-dlq --query QueueUrl)
+dlq_arn=$(aws sqs get-queue-attributes --queue-url "$dlq" --attribute-names QueueArn --query 'Attributes.QueueArn')
+aws sqs create-queue --queue-name orders \
+  --attributes "{\"RedrivePolicy\":\"{\\\"deadLetterTargetArn\\\":\\\"$dlq_arn\\\",\\\"maxReceiveCount\\\":\\\"3\\\"}\"}" >/dev/null
+for i in 1 2 3; do aws sqs send-message --queue-url "$dlq" --message-body "{\"order\":$i}" >/dev/null; done
+echo "  orders-dlq (3 messages; dead-letter queue of orders)"
