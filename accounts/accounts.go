@@ -80,8 +80,9 @@ type Resolver struct {
 	Orgs OrganizationsAPI
 }
 
-// Targets returns every account × region target, sorted by account then
-// region. Credentials are assumed lazily, on a target's first call, so one
+// Targets returns every account × region target, accounts in
+// configuration order (organization accounts by id), regions in
+// configuration order within each. Credentials are assumed lazily, on a target's first call, so one
 // account whose role cannot be assumed fails only that account's work.
 func (r *Resolver) Targets(ctx context.Context) ([]Target, error) {
 	accts, err := r.accounts(ctx)

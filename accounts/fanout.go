@@ -49,6 +49,10 @@ func (f FanOut) Run(ctx context.Context, name string, targets []Target, fn func(
 	sem := make(chan struct{}, limit)
 	var wg sync.WaitGroup
 	for i, t := range targets {
+		if err := ctx.Err(); err != nil {
+			errs[i] = &TargetError{Target: t, Err: err}
+			continue
+		}
 		select {
 		case sem <- struct{}{}:
 		case <-ctx.Done():
