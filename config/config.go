@@ -108,3 +108,12 @@ type Log struct {
 type Unavailable struct {
 	Enabled bool `koanf:"enabled"`
 }
+
+// EnabledServices names the services the configuration turns on.
+func (c *Config) EnabledServices() []string {
+	var names []string
+	if c.Shutdown.Enabled {
+		names = append(names, "shutdown")
+	}
+	return names
+}
