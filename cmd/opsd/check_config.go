@@ -1,0 +1,32 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/opsd-dev/opsd/config"
+)
+
+// cmdCheckConfig lists every problem in a configuration file.
+func cmdCheckConfig(args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("check-config", "check-config --config FILE", stderr)
+	path := fs.String("config", "", "configuration file (YAML)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := loadConfig(*path)
+	var verr *config.ValidationError
+	if errors.As(err, &verr) {
+		fmt.Fprintf(stdout, "%s: %d problems\n", *path, len(verr.Problems))
+		for _, p := range verr.Problems {
+			fmt.Fprintf(stdout, "  %v\n", p)
+		}
+		return fmt.Errorf("%w: %s is invalid", errConfig, *path)
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "%s: ok (regions %v, services enabled: %v)\n", *path, cfg.AWS.Regions, cfg.EnabledServices())
+	return nil
+}

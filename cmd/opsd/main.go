@@ -1,0 +1,155 @@
+// Command opsd is the cloud engineering operations daemon: overnight
+// shutdown, patching, backups, alarms and dead-letter queues for every
+// account and region it is given, driven by resource tags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/opsd-dev/opsd/config"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+const usage = `opsd — the cloud engineering operations daemon
+
+Usage:
+  opsd run --config FILE                        run the daemon
+  opsd run --config FILE --once [--now RFC3339] [--only svc,...]
+                                                one reconcile of each service, then exit
+  opsd plan --config FILE [--now RFC3339] [--only svc,...] [--json]
+                                                show what would be done; change nothing
+  opsd check-config --config FILE               list every problem in a configuration
+  opsd version                                  print the version
+
+Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
+Run 'opsd COMMAND --help' for a command's flags.
+`
+
+// usageError is a mistake in the command line.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// run executes one command line and returns the process exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	var err error
+	switch args[0] {
+	case "run":
+		err = cmdRun(ctx, args[1:], stdout, stderr)
+	case "plan":
+		err = cmdPlan(ctx, args[1:], stdout, stderr)
+	case "check-config":
+		err = cmdCheckConfig(args[1:], stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "opsd %s\n", version)
+	case "help", "--help", "-help", "-h":
+		fmt.Fprint(stdout, usage)
+	default:
+		err = &usageError{fmt.Sprintf("unknown command %q", args[0])}
+	}
+	return exitCode(err, stderr)
+}
+
+// exitCode reports err and maps it to an exit code.
+func exitCode(err error, stderr io.Writer) int {
+	var uerr *usageError
+	var verr *config.ValidationError
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &uerr):
+		fmt.Fprintf(stderr, "opsd: %v\nRun 'opsd --help' for usage.\n", err)
+		return exitUsage
+	case errors.As(err, &verr):
+		fmt.Fprintf(stderr, "opsd: %v\n", err)
+		return exitUsage
+	case errors.Is(err, errConfig):
+		fmt.Fprintf(stderr, "opsd: %v\n", err)
+		return exitUsage
+	case errors.Is(err, errFailed):
+		return exitFailure
+	default:
+		fmt.Fprintf(stderr, "opsd: %v\n", err)
+		return exitFailure
+	}
+}
+
+// errConfig marks a configuration that could not be read or parsed.
+var errConfig = errors.New("configuration error")
+
+// errFailed marks a command that ran and reported its own failures.
+var errFailed = errors.New("failed")
+
+// newFlags returns a command's flag set, writing its help to stderr.
+func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: opsd %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, turning flag mistakes into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return &usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// loadConfig reads the configuration named by --config.
+func loadConfig(path string) (*config.Config, error) {
+	if path == "" {
+		return nil, &usageError{"--config FILE is required"}
+	}
+	cfg, err := config.Load(path, os.Environ())
+	if err != nil {
+		var verr *config.ValidationError
+		if errors.As(err, &verr) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %w", errConfig, err)
+	}
+	return cfg, nil
+}
+
+// stopSignals delivers the signals the daemon acts on.
+func stopSignals() (<-chan os.Signal, func()) {
+	ch := make(chan os.Signal, 4)
+	signal.Notify(ch, syscall.SIGHUP, syscall.SIGTERM, syscall.SIGINT)
+	return ch, func() { signal.Stop(ch) }
+}

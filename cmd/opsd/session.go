@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"time"
+
+	"github.com/opsd-dev/opsd/config"
+	"github.com/opsd-dev/opsd/daemon"
+	"github.com/opsd-dev/opsd/notify"
+	"github.com/opsd-dev/opsd/reconcile"
+	"github.com/opsd-dev/opsd/scheduler"
+	"github.com/opsd-dev/opsd/telemetry"
+)
+
+// session is what one run --once or plan needs: telemetry, the selected
+// services and a record of the notifications sent.
+type session struct {
+	tel      *telemetry.Telemetry
+	runner   *scheduler.Runner
+	services []reconcile.Service
+	recorder *notify.Recorder
+	slack    bool
+}
+
+func newSession(ctx context.Context, cfg *config.Config, mode reconcile.Mode, now time.Time, only []string, logOut io.Writer) (*session, error) {
+	tel, err := telemetry.Setup(ctx, telemetry.Options{Version: version, Getenv: os.Getenv})
+	if err != nil {
+		return nil, err
+	}
+	logger := telemetry.NewLogger(logOut, telemetry.ParseLevel(cfg.Log.Level))
+	rec := &notify.Recorder{}
+	opts := daemon.EnvOptions{Mode: mode, Logger: logger, TracerProvider: tel.TracerProvider, Now: func() time.Time { return now }}
+	if mode == reconcile.Plan {
+		opts.Notifier = rec // a plan tells nobody
+	}
+	env, err := daemon.NewEnv(ctx, cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	slack := false
+	if mode == reconcile.Apply {
+		_, isLog := env.Notifier.(notify.LogNotifier)
+		slack = !isLog
+		env.Notifier = notify.Multi{env.Notifier, rec}
+	}
+	services, err := daemon.Build(env)
+	if err != nil {
+		return nil, err
+	}
+	selected, err := daemon.Select(services, only)
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	return &session{
+		tel:      tel,
+		runner:   &scheduler.Runner{Tracer: tel.Tracer(), Metrics: tel.Metrics, Logger: logger},
+		services: selected,
+		recorder: rec,
+		slack:    slack,
+	}, nil
+}
+
+func (s *session) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = s.tel.Shutdown(ctx)
+}

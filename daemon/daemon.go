@@ -1,0 +1,303 @@
+package daemon
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"syscall"
+	"time"
+
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+
+	"github.com/opsd-dev/opsd/config"
+	"github.com/opsd-dev/opsd/httpapi"
+	"github.com/opsd-dev/opsd/reconcile"
+	"github.com/opsd-dev/opsd/scheduler"
+	"github.com/opsd-dev/opsd/sdnotify"
+	"github.com/opsd-dev/opsd/telemetry"
+)
+
+// Options configure a daemon run.
+type Options struct {
+	// ConfigPath is read at start and again on every SIGHUP.
+	ConfigPath string
+	// Environ returns the environment (for OPSD_ overrides) at load time.
+	Environ func() []string
+	// Getenv reads OTEL_*, NOTIFY_SOCKET and WATCHDOG_* variables.
+	Getenv func(string) string
+	// Version is reported in /status and telemetry.
+	Version string
+	// Log receives the JSON log.
+	Log io.Writer
+	// Signals delivers SIGHUP (reload) and SIGTERM/SIGINT (stop).
+	Signals <-chan os.Signal
+	// Listening, when set, is told the HTTP address once it is bound.
+	Listening func(addr string)
+	// SpanProcessors are added to the tracer provider (tests).
+	SpanProcessors []sdktrace.SpanProcessor
+	// ReadyInterval is how often AWS reachability is checked (default 30s).
+	ReadyInterval time.Duration
+	// Build builds the services from an environment; nil means Build.
+	Build func(*Env) ([]reconcile.Service, error)
+}
+
+// daemon is the state of one running opsd.
+type daemon struct {
+	opts    Options
+	tel     *telemetry.Telemetry
+	logger  *slog.Logger
+	runner  *scheduler.Runner
+	sched   *scheduler.Scheduler
+	notify  *sdnotify.Notifier
+	started time.Time
+
+	mu         sync.Mutex
+	cfg        *config.Config
+	env        *Env
+	services   []string
+	lastReload reloadStatus
+	awsErr     error
+	awsChecked time.Time
+}
+
+type reloadStatus struct {
+	At    time.Time `json:"at"`
+	OK    bool      `json:"ok"`
+	Error string    `json:"error,omitempty"`
+}
+
+// Run loads the configuration, starts every enabled service on its
+// schedule and the operations endpoints, and runs until ctx ends or a
+// SIGTERM/SIGINT arrives; then it stops starting runs and lets running ones
+// finish within the grace period. SIGHUP reloads the configuration; an
+// invalid one is refused and the old one keeps running. A configuration
+// that is invalid at start returns a *config.ValidationError.
+func Run(ctx context.Context, opts Options) error {
+	if opts.Getenv == nil {
+		opts.Getenv = func(string) string { return "" }
+	}
+	if opts.Environ == nil {
+		opts.Environ = func() []string { return nil }
+	}
+	if opts.Log == nil {
+		opts.Log = io.Discard
+	}
+	if opts.Build == nil {
+		opts.Build = Build
+	}
+	if opts.ReadyInterval <= 0 {
+		opts.ReadyInterval = 30 * time.Second
+	}
+	cfg, err := config.Load(opts.ConfigPath, opts.Environ())
+	if err != nil {
+		return err
+	}
+	tel, err := telemetry.Setup(ctx, telemetry.Options{Version: opts.Version, Getenv: opts.Getenv, SpanProcessors: opts.SpanProcessors})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = tel.Shutdown(sctx)
+	}()
+	logger := telemetry.NewLogger(opts.Log, telemetry.ParseLevel(cfg.Log.Level))
+	d := &daemon{
+		opts:    opts,
+		tel:     tel,
+		logger:  logger,
+		notify:  sdnotify.New(opts.Getenv),
+		started: time.Now(),
+		runner:  &scheduler.Runner{Tracer: tel.Tracer(), Metrics: tel.Metrics, Logger: logger, Keep: cfg.Scheduler.History},
+	}
+	d.sched = scheduler.New(d.runner)
+	if err := d.apply(ctx, cfg); err != nil {
+		return err
+	}
+	d.sched.Start()
+
+	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+	if err != nil {
+		d.sched.Stop(0)
+		return fmt.Errorf("listen on %s: %w", cfg.HTTP.Listen, err)
+	}
+	srv := &http.Server{Handler: httpapi.New(httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler()}), ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("http server stopped", "error", err.Error())
+		}
+	}()
+	if opts.Listening != nil {
+		opts.Listening(ln.Addr().String())
+	}
+
+	bg, stopBG := context.WithCancel(context.Background())
+	defer stopBG()
+	go d.checkAWS(bg)
+	go func() { _ = d.notify.RunWatchdog(bg, func() bool { return true }) }()
+	_ = d.notify.Ready()
+	logger.Info("opsd started", "version", opts.Version, "listen", ln.Addr().String(), "services", d.serviceNames())
+
+	d.loop(ctx)
+
+	_ = d.notify.Stopping()
+	grace := d.config().Scheduler.GracePeriod
+	logger.Info("opsd stopping", "grace_period", grace.String())
+	if !d.sched.Stop(grace) {
+		logger.Warn("runs still in progress after the grace period were cancelled")
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_ = srv.Shutdown(sctx)
+	logger.Info("opsd stopped")
+	return nil
+}
+
+// loop waits for signals until a stop is asked for.
+func (d *daemon) loop(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case sig := <-d.opts.Signals:
+			if sig == syscall.SIGHUP {
+				d.reload(ctx)
+				continue
+			}
+			d.logger.Info("signal received", "signal", sig.String())
+			return
+		}
+	}
+}
+
+// reload reads the configuration again; an invalid one is refused and the
+// running one kept.
+func (d *daemon) reload(ctx context.Context) {
+	_ = d.notify.Reloading()
+	defer func() { _ = d.notify.Ready() }()
+	cfg, err := config.Load(d.opts.ConfigPath, d.opts.Environ())
+	if err == nil {
+		if cfg.HTTP.Listen != d.config().HTTP.Listen {
+			d.logger.Warn("http.listen changed; it takes effect at the next restart", "listen", cfg.HTTP.Listen)
+		}
+		err = d.apply(ctx, cfg)
+	}
+	status := reloadStatus{At: time.Now(), OK: err == nil}
+	if err != nil {
+		status.Error = err.Error()
+		d.logger.Error("configuration reload refused; the previous configuration keeps running", "config", d.opts.ConfigPath, "error", err.Error())
+		_ = d.notify.Status("reload refused: " + err.Error())
+	} else {
+		d.logger.Info("configuration reloaded", "config", d.opts.ConfigPath, "services", d.serviceNames())
+	}
+	d.mu.Lock()
+	d.lastReload = status
+	d.mu.Unlock()
+}
+
+// apply builds the environment and services cfg describes and schedules
+// them; on error nothing changes.
+func (d *daemon) apply(ctx context.Context, cfg *config.Config) error {
+	env, err := NewEnv(ctx, cfg, EnvOptions{Mode: reconcile.Apply, Logger: d.logger, TracerProvider: d.tel.TracerProvider})
+	if err != nil {
+		return err
+	}
+	services, err := d.opts.Build(env)
+	if err != nil {
+		return err
+	}
+	jobs := make([]scheduler.Job, 0, len(services))
+	names := make([]string, 0, len(services))
+	for _, svc := range services {
+		jobs = append(jobs, Job(svc, reconcile.Apply, func() reconcile.Request { return reconcile.Request{Now: env.Now()} }, d.tel.Metrics, nil))
+		names = append(names, svc.Name())
+	}
+	if err := d.sched.Set(env.Location, jobs); err != nil {
+		return err
+	}
+	d.runner.Keep = cfg.Scheduler.History
+	d.mu.Lock()
+	d.cfg, d.env, d.services = cfg, env, names
+	d.mu.Unlock()
+	return nil
+}
+
+func (d *daemon) config() *config.Config {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.cfg
+}
+
+func (d *daemon) serviceNames() []string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return append([]string(nil), d.services...)
+}
+
+// checkAWS keeps the AWS reachability /readyz reports up to date.
+func (d *daemon) checkAWS(ctx context.Context) {
+	t := time.NewTicker(d.opts.ReadyInterval)
+	defer t.Stop()
+	for {
+		d.mu.Lock()
+		env := d.env
+		d.mu.Unlock()
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		err := CheckAWS(cctx, env)
+		cancel()
+		d.mu.Lock()
+		d.awsErr, d.awsChecked = err, time.Now()
+		d.mu.Unlock()
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// ready is /readyz: the configuration is loaded and AWS answered the last
+// check with the configured credentials.
+func (d *daemon) ready() (bool, string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch {
+	case d.cfg == nil:
+		return false, "configuration not loaded"
+	case d.awsChecked.IsZero():
+		return false, "aws not checked yet"
+	case d.awsErr != nil:
+		return false, "aws not reachable: " + d.awsErr.Error()
+	}
+	return true, ""
+}
+
+// status is /status: nothing in it is secret.
+func (d *daemon) status() any {
+	d.mu.Lock()
+	services, reload, awsErr, checked := d.services, d.lastReload, d.awsErr, d.awsChecked
+	d.mu.Unlock()
+	ready, why := d.ready()
+	doc := map[string]any{
+		"version":  d.opts.Version,
+		"started":  d.started,
+		"config":   d.opts.ConfigPath,
+		"ready":    ready,
+		"services": services,
+		"jobs":     d.sched.Status(),
+		"aws":      map[string]any{"checked": checked, "reachable": awsErr == nil && !checked.IsZero()},
+	}
+	if why != "" {
+		doc["not_ready_reason"] = why
+	}
+	if !reload.At.IsZero() {
+		doc["last_reload"] = reload
+	}
+	return doc
+}

@@ -1,0 +1,141 @@
+// Package daemon wires opsd together: it builds the shared environment
+// (AWS access, notifier, telemetry) from a configuration, builds the
+// enabled services, and runs them once or on their schedules.
+package daemon
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/arn"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/opsd-dev/opsd/accounts"
+	"github.com/opsd-dev/opsd/awsenv"
+	"github.com/opsd-dev/opsd/config"
+	"github.com/opsd-dev/opsd/notify"
+	"github.com/opsd-dev/opsd/reconcile"
+)
+
+// Env is what every service is built from.
+type Env struct {
+	Config   *config.Config
+	Mode     reconcile.Mode
+	Base     aws.Config
+	Resolver *accounts.Resolver
+	FanOut   accounts.FanOut
+	Notifier notify.Notifier
+	Logger   *slog.Logger
+	Tracer   trace.Tracer
+	Location *time.Location
+	Now      func() time.Time
+}
+
+// EnvOptions are the parts of an Env that do not come from configuration.
+type EnvOptions struct {
+	Mode           reconcile.Mode
+	Logger         *slog.Logger
+	TracerProvider trace.TracerProvider
+	// Notifier, when set, replaces the one configuration describes (tests,
+	// and plan mode, which tells nobody).
+	Notifier notify.Notifier
+	// OnCall observes every AWS call (tests and call counting).
+	OnCall func(service, operation string)
+	Now    func() time.Time
+}
+
+// NewEnv builds the environment cfg describes. It makes no AWS call except,
+// when the Slack token lives in SSM Parameter Store, the one that reads it.
+func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, error) {
+	loc, err := time.LoadLocation(cfg.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("load timezone %q: %w", cfg.Timezone, err)
+	}
+	var tracer trace.Tracer
+	if opts.TracerProvider != nil {
+		tracer = opts.TracerProvider.Tracer("github.com/opsd-dev/opsd")
+	}
+	base, err := awsenv.Load(ctx, awsenv.Options{
+		Region:         cfg.AWS.Regions[0],
+		EndpointURL:    cfg.AWS.EndpointURL,
+		MaxAttempts:    cfg.AWS.MaxAttempts,
+		CallTimeout:    cfg.AWS.CallTimeout,
+		ReadOnly:       opts.Mode == reconcile.Plan,
+		TracerProvider: opts.TracerProvider,
+		OnCall:         opts.OnCall,
+	})
+	if err != nil {
+		return nil, err
+	}
+	resolver := &accounts.Resolver{Base: base, Regions: cfg.AWS.Regions}
+	for _, a := range cfg.AWS.Accounts {
+		id := a.ID
+		if id == "" {
+			id = accountOfRole(a.RoleARN)
+		}
+		resolver.Accounts = append(resolver.Accounts, accounts.Account{ID: id, RoleARN: a.RoleARN, ExternalID: a.ExternalID.Reveal()})
+	}
+	if o := cfg.AWS.Organization; o.Enabled {
+		resolver.Organization = &accounts.Organization{RoleName: o.RoleName, ExternalID: o.ExternalID.Reveal(), Exclude: o.Exclude}
+	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	n := opts.Notifier
+	if n == nil {
+		n, err = newNotifier(ctx, cfg.Notify.Slack, base, logger)
+		if err != nil {
+			return nil, err
+		}
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	return &Env{
+		Config:   cfg,
+		Mode:     opts.Mode,
+		Base:     base,
+		Resolver: resolver,
+		FanOut:   accounts.FanOut{Limit: cfg.AWS.Concurrency, Tracer: tracer},
+		Notifier: n,
+		Logger:   logger,
+		Tracer:   tracer,
+		Location: loc,
+		Now:      now,
+	}, nil
+}
+
+// newNotifier returns Slack when a token is configured, the log otherwise.
+func newNotifier(ctx context.Context, s config.Slack, base aws.Config, logger *slog.Logger) (notify.Notifier, error) {
+	src := notify.TokenSource{Value: s.Token.Reveal(), SSMParameter: s.TokenSSMParameter}
+	var api notify.SSMParameterAPI
+	if src.SSMParameter != "" {
+		api = ssm.NewFromConfig(base)
+	}
+	token, err := notify.ResolveToken(ctx, src, api)
+	if err != nil {
+		return nil, err
+	}
+	if token == "" {
+		return notify.LogNotifier{Logger: logger}, nil
+	}
+	channels := map[notify.Kind]string{}
+	for k, c := range s.Channels {
+		channels[notify.Kind(k)] = c
+	}
+	return notify.NewSlack(notify.SlackOptions{Token: token, Channel: s.Channel, Channels: channels, APIURL: s.APIURL, Logger: logger})
+}
+
+func accountOfRole(roleARN string) string {
+	parsed, err := arn.Parse(roleARN) // validated by config already
+	if err != nil {
+		return ""
+	}
+	return parsed.AccountID
+}
