@@ -198,7 +198,7 @@ func TestFanOutTracesEachTarget(t *testing.T) {
 	}
 	attrs := map[string]string{}
 	for _, kv := range failed.Attributes {
-		attrs[string(kv.Key)] = kv.Value.Emit()
+		attrs[string(kv.Key)] = kv.Value.AsString()
 	}
 	if attrs["cloud.account.id"] != all[1].Account || attrs["cloud.region"] != "eu-west-2" {
 		t.Errorf("span attributes = %v", attrs)

@@ -21,7 +21,7 @@ var knownRegions = map[string]bool{
 	"eu-central-1": true, "eu-central-2": true, "eu-west-1": true, "eu-west-2": true, "eu-west-3": true,
 	"eu-south-1": true, "eu-south-2": true, "eu-north-1": true,
 	"il-central-1": true, "me-south-1": true, "me-central-1": true, "mx-central-1": true,
-	"sa-east-1": true,
+	"sa-east-1":     true,
 	"us-gov-east-1": true, "us-gov-west-1": true,
 	"cn-north-1": true, "cn-northwest-1": true,
 }
