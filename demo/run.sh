@@ -14,7 +14,16 @@ moto=$!
 trap 'kill $moto 2>/dev/null || true' EXIT
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_DEFAULT_REGION=eu-west-2
 export AWS_ACCESS_KEY_ID=demo AWS_SECRET_ACCESS_KEY=demo AWS_PAGER=""
-for _ in $(seq 1 100); do curl -sf "$AWS_ENDPOINT_URL/moto-api/" >/dev/null 2>&1 && break; sleep 0.1; done
+python3 - "$AWS_ENDPOINT_URL" <<'PY'
+import sys, time, urllib.request
+for _ in range(200):
+    try:
+        urllib.request.urlopen(sys.argv[1] + "/moto-api/", timeout=1); break
+    except Exception:
+        time.sleep(0.1)
+else:
+    sys.exit("demo: moto_server did not start")
+PY
 
 echo "### The estate (moto_server at $AWS_ENDPOINT_URL)"
 demo/seed.sh

@@ -8,21 +8,26 @@ aws() { command aws --endpoint-url "$AWS_ENDPOINT_URL" --region "$AWS_DEFAULT_RE
 
 ami=$(aws ec2 describe-images --owners amazon --query 'Images[0].ImageId')
 
-instance() { # name, then Key=Value tags
+instance() { # name, then Key=Value tags (an empty value is allowed)
   local name=$1; shift
-  local tags="{Key=Name,Value=$name}"
-  for kv in "$@"; do tags="$tags,{Key=${kv%%=*},Value=${kv#*=}}"; done
+  local tags="{\"Key\":\"Name\",\"Value\":\"$name\"}"
+  for kv in "$@"; do tags="$tags,{\"Key\":\"${kv%%=*}\",\"Value\":\"${kv#*=}\"}"; done
   aws ec2 run-instances --image-id "$ami" --instance-type t3.micro --count 1 \
-    --tag-specifications "ResourceType=instance,Tags=[$tags]" --query 'Instances[0].InstanceId'
+    --tag-specifications "[{\"ResourceType\":\"instance\",\"Tags\":[$tags]}]" --query 'Instances[0].InstanceId'
+}
+
+show() { # id, description: fails the demo when the instance was not created
+  [ -n "$1" ] || { echo "demo: creating $2 failed" >&2; exit 1; }
+  printf '  %-22s %s\n' "$1" "$2"
 }
 
 echo "EC2 instances:"
-printf '  %-22s %s\n' "$(instance dev-api Environment=development OOOShutdown=true Application=api TeamEmail=api@example.org TOSCAN=true)" "dev-api (development, OOOShutdown=true)"
-printf '  %-22s %s\n' "$(instance stg-worker Environment=staging OutOfHoursShutdown= Application=worker TOPATCH=true)" "stg-worker (staging, OutOfHoursShutdown)"
-printf '  %-22s %s\n' "$(instance stg-batch Environment=stg WeekendShutdown= Application=batch)" "stg-batch (stg, WeekendShutdown)"
-printf '  %-22s %s\n' "$(instance dev-build Environment=dev OOOShutdown=false Application=ci)" "dev-build (dev, OOOShutdown=false: opted out)"
-printf '  %-22s %s\n' "$(instance dev-typo Environment=dev OOOShutdown=yes Application=api)" "dev-typo (dev, OOOShutdown=yes: malformed)"
-printf '  %-22s %s\n' "$(instance prod-api Environment=production OOOShutdown=true Application=api TOSCAN=true TOPATCH=true)" "prod-api (production, OOOShutdown=true: never stopped)"
+id=$(instance dev-api Environment=development OOOShutdown=true Application=api TeamEmail=api@example.org TOSCAN=true); show "$id" "dev-api (development, OOOShutdown=true)"
+id=$(instance stg-worker Environment=staging OutOfHoursShutdown= Application=worker TOPATCH=true); show "$id" "stg-worker (staging, OutOfHoursShutdown)"
+id=$(instance stg-batch Environment=stg WeekendShutdown= Application=batch); show "$id" "stg-batch (stg, WeekendShutdown)"
+id=$(instance dev-build Environment=dev OOOShutdown=false Application=ci); show "$id" "dev-build (dev, OOOShutdown=false: opted out)"
+id=$(instance dev-typo Environment=dev OOOShutdown=yes Application=api); show "$id" "dev-typo (dev, OOOShutdown=yes: malformed)"
+id=$(instance prod-api Environment=production OOOShutdown=true Application=api TOSCAN=true TOPATCH=true); show "$id" "prod-api (production, OOOShutdown=true: never stopped)"
 
 echo "Auto Scaling group:"
 aws ec2 create-launch-template --launch-template-name demo-web \

@@ -5,7 +5,14 @@
 // This package's deciding part is pure: a [Planner] compiled from [Config]
 // turns a resource [Observation] (its kind, state and tags, including the
 // marker tags opsd writes on what it stopped) and the time into a
-// [Decision]. Nothing here calls AWS.
+// [Decision]. Nothing in that part calls AWS.
+//
+// The acting part is thin: [Service.Reconcile] lists each account and
+// region's EC2 instances, Auto Scaling groups, DB instances and Aurora
+// clusters through the narrow interfaces of aws.go (observe.go), asks the
+// Planner, and in Apply mode carries the decisions out (act*.go), records
+// them in tags on each resource (record.go) and sends one summary
+// (summary.go).
 package shutdown
 
 import (

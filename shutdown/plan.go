@@ -96,6 +96,11 @@ func (d Decision) startedThisPeriod() bool {
 	if s.IsZero() || d.Window.Start.IsZero() || s.Before(d.Window.Start) {
 		return false
 	}
+	if s.After(d.Now) {
+		// A start later than the time decided for (run --once --now in
+		// the past, or clock skew) says nothing about this period.
+		return false
+	}
 	if !m.Valid() {
 		return true
 	}

@@ -114,6 +114,8 @@ func TestDecideDefaultSchedule(t *testing.T) {
 			want: ActionStart, cause: CauseOnPeriod},
 		{name: "launched during the off period: left running", state: StateRunning, tags: devTags(), startedAt: "2026-03-03T21:00:00Z", now: "2026-03-03T21:05:00Z",
 			want: ActionMark, cause: CauseStartedOutside, reason: "started outside opsd at Tue 3 Mar 21:00 GMT"},
+		{name: "launch time after the time decided for (--now in the past): ignored", state: StateRunning, tags: devTags(), startedAt: "2026-11-21T10:00:00Z", now: "2026-03-03T19:05:00Z",
+			want: ActionStop, cause: CauseOffPeriod},
 		{name: "launched by opsd this morning: stop tonight", state: StateRunning, tags: devTags(), action: LastStart, actionAt: "2026-03-03T07:05:00Z", startedAt: "2026-03-03T07:05:30Z", now: "2026-03-03T19:05:00Z",
 			want: ActionStop, cause: CauseOffPeriod},
 		{name: "opsd's own start moments after its record is not someone else's", state: StateRunning, tags: devTags(), action: LastStart, actionAt: "2026-03-03T19:30:00Z", startedAt: "2026-03-03T19:31:00Z", now: "2026-03-03T20:00:00Z",

@@ -1,0 +1,106 @@
+package shutdown
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// task is one decision on one resource, and how carrying it out went.
+type task struct {
+	d Decision
+	r *resource
+	// err is the failure, nil when the action succeeded (or there was
+	// nothing to do).
+	err error
+	// notes say how the action was carried out ("hibernated", "scaled to
+	// zero from min=1,max=3,desired=2").
+	notes []string
+	// stuck is an EC2 start opsd made that the instance did not survive:
+	// it went back to stopped (an encrypted volume's KMS key, usually).
+	stuck bool
+}
+
+// acts reports whether the task changes the resource or its tags.
+func (t *task) acts() bool {
+	switch t.d.Action {
+	case ActionStop, ActionStart, ActionMark:
+		return true
+	}
+	return false
+}
+
+// note records how the action was carried out.
+func (t *task) note(s string) { t.notes = append(t.notes, s) }
+
+// actor carries out decisions in one account and region. It exists only in
+// Apply mode: the plan never reaches it, so plan mode makes no mutating
+// call at all.
+type actor struct {
+	c         Clients
+	keys      TagKeys
+	planner   *Planner
+	hibernate bool
+	// now is the reconcile's clock, recorded in the marker tags.
+	now time.Time
+	log *slog.Logger
+}
+
+// run carries out every task's action, then records the outcome on each
+// resource: opsd's marker tags after a success, the last-error tag after a
+// failure.
+func (a *actor) run(ctx context.Context, tasks []*task) {
+	var stop, start []*task
+	for _, t := range tasks {
+		switch {
+		case t.d.Action != ActionStop && t.d.Action != ActionStart:
+			// ActionMark changes nothing but the marker, written below.
+		case t.r.Kind == KindEC2 && t.d.Action == ActionStop:
+			stop = append(stop, t)
+		case t.r.Kind == KindEC2:
+			start = append(start, t)
+		case t.r.Kind == KindASG:
+			a.scaleGroup(ctx, t)
+		case isRDS(t.r.Kind):
+			a.database(ctx, t)
+		}
+	}
+	a.stopInstances(ctx, stop)
+	a.startInstances(ctx, start)
+	a.record(ctx, tasks)
+}
+
+// isolate calls call for ids in batches of size. A batch that fails is
+// retried one id at a time, so one bad id (in the wrong state, a spot
+// instance, no capacity, throttled) fails only itself. It returns the
+// error of each id that failed.
+func isolate(ctx context.Context, ids []string, size int, call func(ctx context.Context, ids []string) error) map[string]error {
+	errs := map[string]error{}
+	for from := 0; from < len(ids); from += size {
+		batch := ids[from:min(from+size, len(ids))]
+		if err := ctx.Err(); err != nil {
+			for _, id := range batch {
+				errs[id] = err
+			}
+			continue
+		}
+		err := call(ctx, batch)
+		if err == nil {
+			continue
+		}
+		if len(batch) == 1 {
+			errs[batch[0]] = err
+			continue
+		}
+		for _, id := range batch {
+			if err := ctx.Err(); err != nil {
+				errs[id] = err
+				continue
+			}
+			if err := call(ctx, []string{id}); err != nil {
+				errs[id] = err
+			}
+		}
+	}
+	return errs
+}
