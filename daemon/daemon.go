@@ -117,7 +117,7 @@ func Run(ctx context.Context, opts Options) error {
 		runner:  &scheduler.Runner{Tracer: tel.Tracer(), Metrics: tel.Metrics, Logger: logger, Keep: cfg.Scheduler.History},
 	}
 	d.sched = scheduler.New(d.runner)
-	if err := d.apply(ctx, cfg); err != nil {
+	if err := d.apply(ctx, cfg, true); err != nil {
 		return err
 	}
 	d.sched.Start()
@@ -140,7 +140,14 @@ func Run(ctx context.Context, opts Options) error {
 	bg, stopBG := context.WithCancel(context.Background())
 	defer stopBG()
 	go d.checkAWS(bg)
-	go func() { _ = d.notify.RunWatchdog(bg, func() bool { return true }) }()
+	go func() {
+		// The scheduler answering is the liveness the watchdog vouches
+		// for: a wedged scheduler stops the pings and systemd restarts us.
+		alive := func() bool { _ = d.sched.Status(); return true }
+		if err := d.notify.RunWatchdog(bg, alive); err != nil {
+			logger.Error("systemd watchdog stopped", "error", err.Error())
+		}
+	}()
 	_ = d.notify.Ready()
 	logger.Info("opsd started", "version", opts.Version, "listen", ln.Addr().String(), "services", d.serviceNames())
 
@@ -186,7 +193,7 @@ func (d *daemon) reload(ctx context.Context) {
 		if cfg.HTTP.Listen != d.config().HTTP.Listen {
 			d.logger.Warn("http.listen changed; it takes effect at the next restart", "listen", cfg.HTTP.Listen)
 		}
-		err = d.apply(ctx, cfg)
+		err = d.apply(ctx, cfg, false)
 	}
 	status := reloadStatus{At: time.Now(), OK: err == nil}
 	if err != nil {
@@ -202,8 +209,8 @@ func (d *daemon) reload(ctx context.Context) {
 }
 
 // apply builds the environment and services cfg describes and schedules
-// them; on error nothing changes.
-func (d *daemon) apply(ctx context.Context, cfg *config.Config) error {
+// them, each to run at once when atStart; on error nothing changes.
+func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) error {
 	env, err := NewEnv(ctx, cfg, EnvOptions{Mode: reconcile.Apply, Logger: d.logger, TracerProvider: d.tel.TracerProvider})
 	if err != nil {
 		return err
@@ -215,7 +222,9 @@ func (d *daemon) apply(ctx context.Context, cfg *config.Config) error {
 	jobs := make([]scheduler.Job, 0, len(services))
 	names := make([]string, 0, len(services))
 	for _, svc := range services {
-		jobs = append(jobs, Job(svc, reconcile.Apply, func() reconcile.Request { return reconcile.Request{Now: env.Now()} }, d.tel.Metrics, nil))
+		job := Job(svc, reconcile.Apply, func() reconcile.Request { return reconcile.Request{Now: env.Now()} }, d.tel.Metrics, nil)
+		job.Immediately = atStart
+		jobs = append(jobs, job)
 		names = append(names, svc.Name())
 	}
 	if err := d.sched.Set(env.Location, jobs); err != nil {

@@ -26,6 +26,9 @@ type Job struct {
 	Cron string
 	// Timeout is the deadline of one run.
 	Timeout time.Duration
+	// Immediately runs the job once as soon as it is scheduled, then on its
+	// cron schedule (a reconcile after start-up catches up at once).
+	Immediately bool
 	// Run does the work and returns counts to record with the run.
 	Run func(ctx context.Context) (map[string]int, error)
 }

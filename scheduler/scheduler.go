@@ -78,10 +78,12 @@ func (s *Scheduler) Set(loc *time.Location, jobs []Job) error {
 			return fmt.Errorf("schedule job %s: %w", job.Name, err)
 		}
 		withSeconds := len(strings.Fields(job.Cron)) == 6
+		opts := []gocron.JobOption{gocron.WithName(job.Name), gocron.WithSingletonMode(gocron.LimitModeReschedule)}
+		if job.Immediately {
+			opts = append(opts, gocron.WithStartAt(gocron.WithStartImmediately()))
+		}
 		cj, err := c.NewJob(gocron.CronJob(job.Cron, withSeconds),
-			gocron.NewTask(func() { s.runner.Execute(s.base, job) }),
-			gocron.WithName(job.Name),
-			gocron.WithSingletonMode(gocron.LimitModeReschedule))
+			gocron.NewTask(func() { s.runner.Execute(s.base, job) }), opts...)
 		if err != nil {
 			_ = c.Shutdown()
 			return fmt.Errorf("schedule job %s: %w", job.Name, err)

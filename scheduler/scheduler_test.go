@@ -177,3 +177,23 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+func TestImmediatelyRunsAtOnceThenOnCron(t *testing.T) {
+	var runs atomic.Int32
+	s := New(&Runner{})
+	if err := s.Set(time.UTC, []Job{{Name: "catch-up", Cron: "0 0 1 1 *", Immediately: true, Run: func(context.Context) (map[string]int, error) {
+		runs.Add(1)
+		return nil, nil
+	}}}); err != nil {
+		t.Fatal(err)
+	}
+	s.Start()
+	deadline := time.Now().Add(3 * time.Second)
+	for runs.Load() == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.Stop(time.Second)
+	if runs.Load() != 1 {
+		t.Fatalf("a job scheduled for 1 January with Immediately ran %d times, want 1", runs.Load())
+	}
+}
