@@ -8,7 +8,6 @@ import (
 	"sort"
 	"text/tabwriter"
 
-	"github.com/opsd-dev/opsd/daemon"
 	"github.com/opsd-dev/opsd/reconcile"
 )
 
@@ -23,20 +22,11 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	now, err := parseNow(*nowFlag)
+	once, err := reconcileOnce(ctx, *path, *nowFlag, *only, reconcile.Plan, stderr)
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*path)
-	if err != nil {
-		return err
-	}
-	s, err := newSession(ctx, cfg, reconcile.Plan, now, daemon.ParseOnly(*only), stderr)
-	if err != nil {
-		return err
-	}
-	defer s.close()
-	results, _ := daemon.Once(ctx, s.runner, s.services, reconcile.Request{Now: now, Mode: reconcile.Plan}, s.tel.Metrics)
+	results := once.results
 
 	var actions []reconcile.Action
 	var failed bool

@@ -40,22 +40,12 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			Signals:    signals,
 		})
 	}
-	now, err := parseNow(*nowFlag)
+	res, err := reconcileOnce(ctx, *path, *nowFlag, *only, reconcile.Apply, stderr)
 	if err != nil {
 		return err
 	}
-	cfg, err := loadConfig(*path)
-	if err != nil {
-		return err
-	}
-	s, err := newSession(ctx, cfg, reconcile.Apply, now, daemon.ParseOnly(*only), stderr)
-	if err != nil {
-		return err
-	}
-	defer s.close()
-	results, _ := daemon.Once(ctx, s.runner, s.services, reconcile.Request{Now: now, Mode: reconcile.Apply}, s.tel.Metrics)
-	writeReport(stdout, now, results, s.recorder.Messages(), s.slack)
-	for _, r := range results {
+	writeReport(stdout, res.now, res.results, res.messages, res.slack)
+	for _, r := range res.results {
 		if r.Failed() {
 			return errFailed
 		}

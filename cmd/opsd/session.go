@@ -67,3 +67,31 @@ func (s *session) close() {
 	defer cancel()
 	_ = s.tel.Shutdown(ctx)
 }
+
+// onceResult is what one reconcile of the selected services produced.
+type onceResult struct {
+	now      time.Time
+	results  []reconcile.Result
+	messages []notify.Message
+	slack    bool
+}
+
+// reconcileOnce reads --config, --now and --only and runs one reconcile of
+// each selected service in mode: the shared body of run --once and plan.
+func reconcileOnce(ctx context.Context, path, nowFlag, only string, mode reconcile.Mode, logOut io.Writer) (onceResult, error) {
+	now, err := parseNow(nowFlag)
+	if err != nil {
+		return onceResult{}, err
+	}
+	cfg, err := loadConfig(path)
+	if err != nil {
+		return onceResult{}, err
+	}
+	s, err := newSession(ctx, cfg, mode, now, daemon.ParseOnly(only), logOut)
+	if err != nil {
+		return onceResult{}, err
+	}
+	defer s.close()
+	results, _ := daemon.Once(ctx, s.runner, s.services, reconcile.Request{Now: now, Mode: mode}, s.tel.Metrics)
+	return onceResult{now: now, results: results, messages: s.recorder.Messages(), slack: s.slack}, nil
+}
