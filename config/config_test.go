@@ -220,3 +220,17 @@ func TestExampleConfigIsValidAndComplete(t *testing.T) {
 		t.Error("example config's values differ from the defaults")
 	}
 }
+
+func TestWrongTypesAndOtherMistakesAreReportedTogether(t *testing.T) {
+	_, err := parse(t, "aws: {regions: [eu-wset-2], concurrency: many}\nshutdown: {enabled: maybe}\n")
+	got := problems(t, err)
+	joined := strings.Join(got, "\n")
+	for _, want := range []string{"aws.concurrency: cannot parse", "shutdown.enabled: cannot parse", "aws.regions[0]:"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("problems lack %q:\n%s", want, joined)
+		}
+	}
+	if len(got) != 3 {
+		t.Errorf("want 3 problems (no follow-on complaint about the zero concurrency), got %d:\n%s", len(got), joined)
+	}
+}

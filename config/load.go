@@ -66,14 +66,27 @@ func Parse(data []byte, environ []string) (*Config, error) {
 		TagName:          "koanf",
 		Result:           &cfg,
 	}})
+	// A value of the wrong type is reported as such; the rest of the
+	// configuration is still validated so every problem shows at once,
+	// except the follow-on complaint about the zero value left behind.
+	badPaths := map[string]bool{}
 	if err != nil {
-		problems = append(problems, decodeProblems(err)...)
-		return nil, &ValidationError{Problems: problems}
+		for _, p := range decodeProblems(err) {
+			problems = append(problems, p)
+			if path, _, ok := strings.Cut(p.Error(), ":"); ok {
+				badPaths[path] = true
+			}
+		}
 	}
 	if verr := cfg.Validate(); verr != nil {
-		problems = append(problems, verr.Problems...)
+		for _, p := range verr.Problems {
+			if path, _, _ := strings.Cut(p.Error(), ":"); !badPaths[path] {
+				problems = append(problems, p)
+			}
+		}
 	}
 	if len(problems) > 0 {
+		sortProblems(problems)
 		return nil, &ValidationError{Problems: problems}
 	}
 	return &cfg, nil
@@ -105,6 +118,13 @@ func decodeProblems(err error) []error {
 		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "*"))
 		if line == "" || strings.HasPrefix(line, "decoding failed") || strings.HasSuffix(line, "error(s) decoding:") {
 			continue
+		}
+		// mapstructure says "'aws.concurrency' cannot parse ..."; opsd
+		// says "aws.concurrency: cannot parse ...".
+		if rest, ok := strings.CutPrefix(line, "'"); ok {
+			if path, msg, ok := strings.Cut(rest, "' "); ok {
+				line = path + ": " + msg
+			}
 		}
 		out = append(out, fmt.Errorf("%s", line))
 	}
