@@ -123,7 +123,7 @@ func (r *Resolver) accounts(ctx context.Context) ([]Account, error) {
 		return r.organizationAccounts(ctx)
 	}
 	if len(r.Accounts) > 0 {
-		return r.Accounts, nil
+		return r.checkedAccounts(ctx)
 	}
 	id, err := r.callerAccount(ctx)
 	if err != nil {
@@ -178,4 +178,28 @@ func (r *Resolver) organizationAccounts(ctx context.Context) ([]Account, error) 
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
+}
+
+// checkedAccounts returns the configured accounts after checking that each
+// one without a role is the account of the base credentials: acting there
+// with them under another account's name would be acting in the wrong
+// account.
+func (r *Resolver) checkedAccounts(ctx context.Context) ([]Account, error) {
+	self := ""
+	for _, a := range r.Accounts {
+		if a.RoleARN != "" {
+			continue
+		}
+		if self == "" {
+			id, err := r.callerAccount(ctx)
+			if err != nil {
+				return nil, err
+			}
+			self = id
+		}
+		if a.ID != self {
+			return nil, fmt.Errorf("account %s has no role_arn and is not the account of opsd's own credentials (%s)", a.ID, self)
+		}
+	}
+	return r.Accounts, nil
 }

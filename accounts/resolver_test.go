@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"testing"
 
@@ -265,5 +266,19 @@ func TestOrganizationListsActiveMemberAccounts(t *testing.T) {
 	want := []assumeRoleCall{{"arn:aws:iam::" + members[0] + ":role/OpsdMember", "org-ext", "opsd"}}
 	if calls := spy.all(); !slices.Equal(calls, want) {
 		t.Errorf("AssumeRole calls = %+v, want %+v (none for the caller's own account)", calls, want)
+	}
+}
+
+func TestResolverRefusesAnAccountWithoutRoleThatIsNotTheCaller(t *testing.T) {
+	srv := mototest.Shared(t)
+	srv.Reset(t)
+	cfg := srv.Config("eu-west-2")
+	r := &accounts.Resolver{Base: cfg, Regions: []string{"eu-west-2"}, Accounts: []accounts.Account{{ID: "222222222222"}}}
+	if _, err := r.Targets(context.Background()); err == nil || !strings.Contains(err.Error(), "account 222222222222 has no role_arn") {
+		t.Fatalf("Targets = %v, want a refusal naming the account", err)
+	}
+	r.Accounts = []accounts.Account{{ID: mototest.DefaultAccountID}}
+	if targets, err := r.Targets(context.Background()); err != nil || len(targets) != 1 {
+		t.Fatalf("the caller's own account without a role: %v %v", targets, err)
 	}
 }

@@ -111,7 +111,7 @@ colour: blue
 		`aws.regoins: unknown key (did you mean "regions"?)`,
 		`shutdown.tags.enviroment: unknown key (did you mean "environment"?)`,
 		"colour: unknown key",
-		`http.listn: unknown key (did you mean "listen"?)`,
+		`http.listn: unknown key (did you mean "listen"?) (from environment variable OPSD_HTTP__LISTN)`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("problems lack %q:\n%s", want, got)

@@ -53,7 +53,9 @@ func Parse(data []byte, environ []string) (*Config, error) {
 	}
 
 	var problems []error
-	problems = append(problems, unknownKeys(k.Raw(), typeOfConfig, "")...)
+	for _, p := range unknownKeys(k.Raw(), typeOfConfig, "") {
+		problems = append(problems, fromEnvironment(p, environ))
+	}
 
 	var cfg Config
 	err = k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{DecoderConfig: &mapstructure.DecoderConfig{
@@ -132,4 +134,20 @@ func decodeProblems(err error) []error {
 		out = append(out, err)
 	}
 	return out
+}
+
+// fromEnvironment names the environment variable an unknown key came from,
+// when it came from one.
+func fromEnvironment(problem error, environ []string) error {
+	path, _, _ := strings.Cut(problem.Error(), ":")
+	for _, kv := range environ {
+		name, _, _ := strings.Cut(kv, "=")
+		if !strings.HasPrefix(name, EnvPrefix) {
+			continue
+		}
+		if key, _ := envKey(name, ""); key == path {
+			return fmt.Errorf("%w (from environment variable %s)", problem, name)
+		}
+	}
+	return problem
 }

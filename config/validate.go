@@ -24,7 +24,7 @@ func (e *ValidationError) Error() string {
 	for i, p := range e.Problems {
 		lines[i] = "  " + p.Error()
 	}
-	return fmt.Sprintf("invalid configuration (%d problems):\n%s", len(e.Problems), strings.Join(lines, "\n"))
+	return fmt.Sprintf("invalid configuration (%s):\n%s", Plural(len(e.Problems), "problem"), strings.Join(lines, "\n"))
 }
 
 var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
@@ -170,4 +170,12 @@ func (s Slack) validate() []error {
 		}
 	}
 	return p
+}
+
+// Plural returns "1 problem", "2 problems".
+func Plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }

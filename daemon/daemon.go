@@ -117,16 +117,17 @@ func Run(ctx context.Context, opts Options) error {
 		runner:  &scheduler.Runner{Tracer: tel.Tracer(), Metrics: tel.Metrics, Logger: logger, Keep: cfg.Scheduler.History},
 	}
 	d.sched = scheduler.New(d.runner)
+	// Bind first: a daemon that cannot serve its endpoints (another opsd
+	// already listening, say) must not act at all.
+	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.HTTP.Listen, err)
+	}
+	defer ln.Close()
 	if err := d.apply(ctx, cfg, true); err != nil {
 		return err
 	}
 	d.sched.Start()
-
-	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
-	if err != nil {
-		d.sched.Stop(0)
-		return fmt.Errorf("listen on %s: %w", cfg.HTTP.Listen, err)
-	}
 	srv := &http.Server{Handler: httpapi.New(httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler()}), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {

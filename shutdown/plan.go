@@ -102,7 +102,8 @@ func (d Decision) startedThisPeriod() bool {
 		return false
 	}
 	if !m.Valid() {
-		return true
+		// opsd has never acted on it: it simply follows its schedule.
+		return false
 	}
 	if m.Action == LastStart {
 		return s.Sub(m.At) > startSlack
@@ -119,7 +120,8 @@ func (d Decision) decideOn() Decision {
 		}
 		return d.with(ActionNone, CauseAlreadyRunning)
 	}
-	if opsdStopped && (o.StartedAt.IsZero() || !o.StartedAt.After(m.At)) {
+	startedSince := !o.StartedAt.IsZero() && o.StartedAt.After(m.At) && !o.StartedAt.After(d.Now)
+	if opsdStopped && !startedSince {
 		return d.with(ActionStart, CauseOnPeriod)
 	}
 	return d.with(ActionNone, CauseStoppedOutside)

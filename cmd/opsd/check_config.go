@@ -18,7 +18,7 @@ func cmdCheckConfig(args []string, stdout, stderr io.Writer) error {
 	cfg, err := loadConfig(*path)
 	var verr *config.ValidationError
 	if errors.As(err, &verr) {
-		fmt.Fprintf(stdout, "%s: %d problems\n", *path, len(verr.Problems))
+		fmt.Fprintf(stdout, "%s: %s\n", *path, config.Plural(len(verr.Problems), "problem"))
 		for _, p := range verr.Problems {
 			fmt.Fprintf(stdout, "  %v\n", p)
 		}

@@ -26,8 +26,10 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		if *nowFlag != "" || *only != "" {
 			return &usageError{"--now and --only go with --once"}
 		}
-		if *path == "" {
-			return &usageError{"--config FILE is required"}
+		// Read the configuration here first so that a missing or invalid
+		// file exits 2, like every other command.
+		if _, err := loadConfig(*path); err != nil {
+			return err
 		}
 		signals, stop := stopSignals()
 		defer stop()
