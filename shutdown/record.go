@@ -31,18 +31,9 @@ func (a *actor) record(ctx context.Context, tasks []*task) {
 		kind Kind
 		rec  LastAction
 	}
-	var order []batch
-	batches := map[batch][]*task{}
-	for _, t := range tasks {
-		if !t.acts() || t.err != nil {
-			continue
-		}
-		b := batch{t.r.Kind, t.d.RecordAfter()}
-		if _, ok := batches[b]; !ok {
-			order = append(order, b)
-		}
-		batches[b] = append(batches[b], t)
-	}
+	order, batches := groupSucceeded(tasks, func(t *task) (batch, bool) {
+		return batch{t.r.Kind, t.d.RecordAfter()}, true
+	})
 	for _, b := range order {
 		ts := batches[b]
 		errs := a.setTags(ctx, b.kind, resourcesOf(ts), a.planner.MarkerTags(b.rec, a.now))
@@ -89,12 +80,7 @@ func (a *actor) clearStale(ctx context.Context, tasks []*task) {
 		kind Kind
 		keys string
 	}
-	var order []batch
-	batches := map[batch][]*task{}
-	for _, t := range tasks {
-		if !t.acts() || t.err != nil {
-			continue
-		}
+	order, batches := groupSucceeded(tasks, func(t *task) (batch, bool) {
 		var keys []string
 		if _, ok := t.r.Tags[a.keys.LastError]; ok {
 			keys = append(keys, a.keys.LastError)
@@ -102,21 +88,36 @@ func (a *actor) clearStale(ctx context.Context, tasks []*task) {
 		if _, ok := t.r.Tags[a.keys.ASGCapacity]; ok && t.r.Kind == KindASG && t.d.Action != ActionStop {
 			keys = append(keys, a.keys.ASGCapacity)
 		}
-		if len(keys) == 0 {
-			continue
-		}
-		b := batch{t.r.Kind, strings.Join(keys, "\x00")}
-		if _, ok := batches[b]; !ok {
-			order = append(order, b)
-		}
-		batches[b] = append(batches[b], t)
-	}
+		return batch{t.r.Kind, strings.Join(keys, "\x00")}, len(keys) > 0
+	})
 	for _, b := range order {
 		ts := batches[b]
 		for id, err := range a.removeTags(ctx, b.kind, resourcesOf(ts), strings.Split(b.keys, "\x00")) {
 			a.log.WarnContext(ctx, "remove stale tags", "resource", id, "kind", b.kind, "error", err)
 		}
 	}
+}
+
+// groupSucceeded groups the tasks that acted and succeeded by the key
+// keyOf gives them (skipping those it declines), keeping first-seen order
+// so tagging calls are batched and deterministic.
+func groupSucceeded[K comparable](tasks []*task, keyOf func(*task) (K, bool)) ([]K, map[K][]*task) {
+	var order []K
+	groups := map[K][]*task{}
+	for _, t := range tasks {
+		if !t.acts() || t.err != nil {
+			continue
+		}
+		k, ok := keyOf(t)
+		if !ok {
+			continue
+		}
+		if _, seen := groups[k]; !seen {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], t)
+	}
+	return order, groups
 }
 
 func resourcesOf(ts []*task) []*resource {
