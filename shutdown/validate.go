@@ -5,26 +5,15 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/opsd-dev/opsd/configkey"
 )
 
-// FieldError is a problem with one configuration key. Its text starts with
-// the key's full path: `shutdown.schedules.office.periods[1].off: "25:00"
-// is not a time of day (HH:MM)`.
-type FieldError struct {
-	// Path is the key, e.g. shutdown.holidays[2].
-	Path string
-	// Err says what is wrong with it.
-	Err error
-}
-
-// Error returns "path: problem".
-func (e *FieldError) Error() string { return e.Path + ": " + e.Err.Error() }
-
-// Unwrap returns the problem.
-func (e *FieldError) Unwrap() error { return e.Err }
+// FieldError is a problem with one configuration key; see [configkey.Error].
+type FieldError = configkey.Error
 
 func fieldErrorf(path, format string, args ...any) error {
-	return &FieldError{Path: path, Err: fmt.Errorf(format, args...)}
+	return configkey.Errorf(path, format, args...)
 }
 
 // Validate returns every problem in c, or nil. Each error is a *FieldError
