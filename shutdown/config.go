@@ -38,6 +38,7 @@ import (
 //	    last_action_at: opsd:shutdown:last-action-at  # written by opsd: RFC 3339 UTC
 //	    last_error: opsd:shutdown:last-error          # written by opsd on failure, removed on success
 //	    asg_capacity: opsd:shutdown:asg-capacity      # written by opsd: an ASG's min/max/desired before it was scaled to zero
+//	    patching_hold: opsd:patching:hold-until       # written by patching: left running in the off period until then (RFC 3339)
 //	  default_schedule: default      # for OOOShutdown=true and OutOfHoursShutdown
 //	  weekend_schedule: weekend      # for WeekendShutdown
 //	  schedules:                     # off periods; everything else is on
@@ -116,6 +117,10 @@ type TagKeys struct {
 	// ASGCapacity is written by opsd on an Auto Scaling group it scaled to
 	// zero: the min, max and desired capacity to restore.
 	ASGCapacity string `koanf:"asg_capacity"`
+	// PatchingHold is written by the patching service on an instance it
+	// started for a patch window: an RFC 3339 time until which the
+	// instance is left running in its off period.
+	PatchingHold string `koanf:"patching_hold"`
 }
 
 // Schedule is a named schedule: the periods a resource is off, in a
@@ -194,6 +199,7 @@ func DefaultTagKeys() TagKeys {
 		LastActionAt: "opsd:shutdown:last-action-at",
 		LastError:    "opsd:shutdown:last-error",
 		ASGCapacity:  "opsd:shutdown:asg-capacity",
+		PatchingHold: "opsd:patching:hold-until",
 	}
 }
 

@@ -54,6 +54,15 @@ const (
 	// CauseStartedOutside: off period, running, started by someone else
 	// since opsd stopped it or since the period began: record the override.
 	CauseStartedOutside
+	// CausePatching: off period, running, and the patching service holds
+	// it running for a patch window (its hold tag is in the future).
+	CausePatching
+	// CausePatchingOver: off period, running, and the patching hold has
+	// passed: stop, since the start was opsd's own.
+	CausePatchingOver
+	// CausePatchingHoldInvalid: off period, running, and the patching
+	// hold tag cannot be read: reported, not stopped.
+	CausePatchingHoldInvalid
 	// CauseHeld: off period, running, override already recorded in this
 	// period: left running until the next off period.
 	CauseHeld

@@ -1,6 +1,8 @@
 package shutdown
 
 import (
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -74,6 +76,16 @@ func (d Decision) decideOff() Decision {
 	if o.State == StateStopped {
 		return d.with(ActionNone, CauseAlreadyStopped)
 	}
+	switch hold, ok, err := d.patchingHold(); {
+	case err != nil:
+		return d.with(ActionReport, CausePatchingHoldInvalid)
+	case ok && d.Now.Before(hold):
+		return d.with(ActionNone, CausePatching)
+	case ok:
+		// Started for a patch window that has ended and not stopped again:
+		// opsd's own start, so no override of the schedule.
+		return d.with(ActionStop, CausePatchingOver)
+	}
 	thisPeriod := m.Valid() && !m.At.Before(start)
 	switch {
 	case thisPeriod && m.Action == LastStop:
@@ -139,3 +151,22 @@ func (d Decision) with(v Verb, c Cause) Decision {
 }
 
 func isRDS(k Kind) bool { return k == KindRDSInstance || k == KindRDSCluster }
+
+// patchingHold returns the time the patching service holds an EC2
+// instance running until, from its hold tag; ok is false when there is no
+// such tag. A tag that is not an RFC 3339 time is an error: the instance
+// is then reported, never stopped on a guess.
+func (d Decision) patchingHold() (at time.Time, ok bool, err error) {
+	if d.Observation.Kind != KindEC2 || d.p.keys.PatchingHold == "" {
+		return time.Time{}, false, nil
+	}
+	v, ok := d.Observation.Tags[d.p.keys.PatchingHold]
+	if !ok {
+		return time.Time{}, false, nil
+	}
+	at, err = time.Parse(time.RFC3339, strings.TrimSpace(v))
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("tag %s=%q is not an RFC 3339 time", d.p.keys.PatchingHold, v)
+	}
+	return at, true, nil
+}

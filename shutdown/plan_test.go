@@ -412,3 +412,35 @@ func BenchmarkOff(b *testing.B) {
 		_ = tt.Off(now.Add(time.Duration(i%10080) * time.Minute))
 	}
 }
+
+// withHold is devTags plus the patching service's hold tag.
+func withHold(v string) map[string]string {
+	tags := devTags()
+	tags["opsd:patching:hold-until"] = v
+	return tags
+}
+
+// The patching service starts stopped instances for its window and tags
+// them with a hold; shutdown must not stop them (or record an override)
+// while the hold lasts, and must stop them once it has passed.
+func TestDecidePatchingHold(t *testing.T) {
+	p := testPlanner(t)
+	runPlanCases(t, p, []planCase{
+		{name: "started for patching in the off period: left running", state: StateRunning, tags: withHold("2026-03-04T03:00:00Z"),
+			action: LastStop, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-04T01:10:00Z",
+			want: ActionNone, cause: CausePatching, reason: "started for a patch window: left running until Wed 4 Mar 03:00 GMT"},
+		{name: "hold passed and patching did not stop it: stopped", state: StateRunning, tags: withHold("2026-03-04T03:00:00Z"),
+			action: LastStop, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-04T03:05:00Z",
+			want: ActionStop, cause: CausePatchingOver, reason: "started for a patch window that ended at Wed 4 Mar 03:00 GMT"},
+		{name: "hold with no marker, off period: left running", state: StateRunning, tags: withHold("2026-03-04T03:00:00Z"), now: "2026-03-03T23:00:00Z",
+			want: ActionNone, cause: CausePatching},
+		{name: "hold passed, never stopped by opsd: stopped", state: StateRunning, tags: withHold("2026-03-04T03:00:00Z"), now: "2026-03-04T03:05:00Z",
+			want: ActionStop, cause: CausePatchingOver},
+		{name: "unreadable hold: reported, not stopped", state: StateRunning, tags: withHold("tonight"), now: "2026-03-03T23:00:00Z",
+			want: ActionReport, cause: CausePatchingHoldInvalid, reason: `tag opsd:patching:hold-until="tonight" is not an RFC 3339 time`},
+		{name: "hold on a stopped instance changes nothing", state: StateStopped, tags: withHold("2026-03-04T03:00:00Z"), now: "2026-03-03T23:00:00Z",
+			want: ActionNone, cause: CauseAlreadyStopped},
+		{name: "hold on an RDS instance is not read", kind: KindRDSInstance, state: StateRunning, tags: withHold("2026-03-04T03:00:00Z"), now: "2026-03-03T23:00:00Z",
+			want: ActionStop, cause: CauseOffPeriod},
+	})
+}

@@ -55,6 +55,15 @@ func (d Decision) Reason() string {
 			return fmt.Sprintf("%s; started outside opsd after opsd stopped it at %s: left running until %s", period, d.local(m.At), d.nextOff())
 		}
 		return fmt.Sprintf("%s; started outside opsd at %s: left running until %s", period, d.local(d.Observation.StartedAt), d.nextOff())
+	case CausePatching:
+		hold, _, _ := d.patchingHold()
+		return fmt.Sprintf("%s; started for a patch window: left running until %s", period, d.local(hold))
+	case CausePatchingOver:
+		hold, _, _ := d.patchingHold()
+		return fmt.Sprintf("%s; started for a patch window that ended at %s", period, d.local(hold))
+	case CausePatchingHoldInvalid:
+		_, _, err := d.patchingHold()
+		return fmt.Sprintf("%s; %v: left running, not stopped on a guess", period, err)
 	case CauseHeld:
 		return fmt.Sprintf("%s; started outside opsd in this period (seen at %s): left running until %s", period, d.local(m.At), d.nextOff())
 	case CauseOnPeriod:

@@ -127,6 +127,7 @@ func (k TagKeys) fields() []tagField {
 		{"last_action_at", k.LastActionAt},
 		{"last_error", k.LastError},
 		{"asg_capacity", k.ASGCapacity},
+		{"patching_hold", k.PatchingHold},
 	}
 }
 
