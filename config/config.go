@@ -20,6 +20,7 @@ type Config struct {
 	Notify    Notify    `koanf:"notify"`
 	Scheduler Scheduler `koanf:"scheduler"`
 	Log       Log       `koanf:"log"`
+	HA        HA        `koanf:"ha"`
 
 	Shutdown shutdown.Config `koanf:"shutdown"`
 	Patching Unavailable     `koanf:"patching"`

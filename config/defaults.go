@@ -19,6 +19,7 @@ func Default() Config {
 		HTTP:      HTTP{Listen: "127.0.0.1:9102"},
 		Scheduler: Scheduler{GracePeriod: 60 * time.Second, History: 20},
 		Log:       Log{Level: "info"},
+		HA:        HA{Table: "opsd-lease", CreateTable: true, Name: "opsd", TTL: 30 * time.Second},
 		Shutdown:  shutdown.DefaultConfig(),
 	}
 }

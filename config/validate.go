@@ -58,6 +58,8 @@ func (c *Config) Validate() *ValidationError {
 		add("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
 	}
 
+	p = append(p, c.HA.validate()...)
+
 	p = append(p, c.Shutdown.Validate("shutdown")...)
 	if c.Shutdown.Enabled {
 		if _, err := cron.ParseStandard(c.Shutdown.Schedule); err != nil {

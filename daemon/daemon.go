@@ -17,6 +17,7 @@ import (
 
 	"github.com/opsd-dev/opsd/config"
 	"github.com/opsd-dev/opsd/httpapi"
+	"github.com/opsd-dev/opsd/lease"
 	"github.com/opsd-dev/opsd/reconcile"
 	"github.com/opsd-dev/opsd/scheduler"
 	"github.com/opsd-dev/opsd/sdnotify"
@@ -56,6 +57,8 @@ type daemon struct {
 	sched   *scheduler.Scheduler
 	notify  *sdnotify.Notifier
 	started time.Time
+	// lease is the leader lease when ha is enabled, else nil.
+	lease *lease.Lease
 
 	mu         sync.Mutex
 	cfg        *config.Config
@@ -124,11 +127,26 @@ func Run(ctx context.Context, opts Options) error {
 		return fmt.Errorf("listen on %s: %w", cfg.HTTP.Listen, err)
 	}
 	defer ln.Close()
+	bg, stopBG := context.WithCancel(context.Background())
+	defer stopBG()
+	leaseDone := make(chan struct{})
+	if cfg.HA.Enabled {
+		if d.lease, err = newLease(ctx, cfg, logger, tel.TracerProvider, d.sched.RunAll); err != nil {
+			return err
+		}
+		go func() { defer close(leaseDone); d.lease.Run(bg) }()
+	} else {
+		close(leaseDone)
+	}
 	if err := d.apply(ctx, cfg, true); err != nil {
 		return err
 	}
 	d.sched.Start()
-	srv := &http.Server{Handler: httpapi.New(httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler()}), ReadHeaderTimeout: 10 * time.Second}
+	handlers := httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler()}
+	if d.lease != nil {
+		handlers.Role = d.lease.Role
+	}
+	srv := &http.Server{Handler: httpapi.New(handlers), ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			logger.Error("http server stopped", "error", err.Error())
@@ -138,8 +156,6 @@ func Run(ctx context.Context, opts Options) error {
 		opts.Listening(ln.Addr().String())
 	}
 
-	bg, stopBG := context.WithCancel(context.Background())
-	defer stopBG()
 	go d.checkAWS(bg)
 	go func() {
 		// The scheduler answering is the liveness the watchdog vouches
@@ -160,6 +176,9 @@ func Run(ctx context.Context, opts Options) error {
 	if !d.sched.Stop(grace) {
 		logger.Warn("runs still in progress after the grace period were cancelled")
 	}
+	// Runs are over: give the lease up so a follower takes over at once.
+	stopBG()
+	<-leaseDone
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = srv.Shutdown(sctx)
@@ -194,6 +213,9 @@ func (d *daemon) reload(ctx context.Context) {
 		if cfg.HTTP.Listen != d.config().HTTP.Listen {
 			d.logger.Warn("http.listen changed; it takes effect at the next restart", "listen", cfg.HTTP.Listen)
 		}
+		if cfg.HA != d.config().HA {
+			d.logger.Warn("ha changed; it takes effect at the next restart")
+		}
 		err = d.apply(ctx, cfg, false)
 	}
 	status := reloadStatus{At: time.Now(), OK: err == nil}
@@ -212,7 +234,11 @@ func (d *daemon) reload(ctx context.Context) {
 // apply builds the environment and services cfg describes and schedules
 // them, each to run at once when atStart; on error nothing changes.
 func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) error {
-	env, err := NewEnv(ctx, cfg, EnvOptions{Mode: reconcile.Apply, Logger: d.logger, TracerProvider: d.tel.TracerProvider})
+	opts := EnvOptions{Mode: reconcile.Apply, Logger: d.logger, TracerProvider: d.tel.TracerProvider}
+	if d.lease != nil {
+		opts.Fence = d.lease.Fence
+	}
+	env, err := NewEnv(ctx, cfg, opts)
 	if err != nil {
 		return err
 	}
@@ -225,7 +251,7 @@ func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) er
 	for _, svc := range services {
 		job := Job(svc, reconcile.Apply, func() reconcile.Request { return reconcile.Request{Now: env.Now()} }, d.tel.Metrics, nil)
 		job.Immediately = atStart
-		jobs = append(jobs, job)
+		jobs = append(jobs, leaderOnly(d.lease, job))
 		names = append(names, svc.Name())
 	}
 	if err := d.sched.Set(env.Location, jobs); err != nil {
@@ -305,6 +331,9 @@ func (d *daemon) status() any {
 	}
 	if why != "" {
 		doc["not_ready_reason"] = why
+	}
+	if d.lease != nil {
+		doc["ha"] = d.lease.Status()
 	}
 	if !reload.At.IsZero() {
 		doc["last_reload"] = reload

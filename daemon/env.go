@@ -46,6 +46,9 @@ type EnvOptions struct {
 	// OnCall observes every AWS call (tests and call counting).
 	OnCall func(service, operation string)
 	Now    func() time.Time
+	// Fence, when set, is asked before every mutating AWS call and
+	// refuses it with its error (leader election).
+	Fence func() error
 }
 
 // NewEnv builds the environment cfg describes. It makes no AWS call except,
@@ -71,6 +74,7 @@ func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, err
 	if err != nil {
 		return nil, err
 	}
+	awsenv.AddFence(&base, opts.Fence)
 	resolver := &accounts.Resolver{Base: base, Regions: cfg.AWS.Regions}
 	for _, a := range cfg.AWS.Accounts {
 		id := a.ID

@@ -17,6 +17,9 @@ type Handlers struct {
 	Status func() any
 	// Metrics serves /metrics.
 	Metrics http.Handler
+	// Role, when set, names this replica's role (leader or follower) in
+	// /readyz.
+	Role func() string
 }
 
 // New returns the operations endpoints as one handler.
@@ -31,7 +34,11 @@ func New(h Handlers) http.Handler {
 			writeJSON(w, http.StatusServiceUnavailable, map[string]any{"ready": false, "reason": why})
 			return
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"ready": true})
+		doc := map[string]any{"ready": true}
+		if h.Role != nil {
+			doc["role"] = h.Role()
+		}
+		writeJSON(w, http.StatusOK, doc)
 	})
 	mux.HandleFunc("GET /status", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, http.StatusOK, h.Status())

@@ -60,6 +60,9 @@ type Options struct {
 	Now func() time.Time
 	// Logger is told of every change of role.
 	Logger *slog.Logger
+	// OnLead, when set, is called (in its own goroutine) each time this
+	// replica takes the lease.
+	OnLead func()
 }
 
 // Lease is one replica's view of the leader lease.
@@ -227,6 +230,9 @@ func (l *Lease) take(ctx context.Context) error {
 	l.held, l.token, l.validTo = true, next.token, start.Add(l.opts.TTL-l.opts.Margin)
 	l.mu.Unlock()
 	l.opts.Logger.Info("leader lease taken: this replica runs jobs", "lease", l.opts.Name, "holder", l.opts.Holder, "token", next.token)
+	if l.opts.OnLead != nil {
+		go l.opts.OnLead()
+	}
 	return nil
 }
 

@@ -33,6 +33,10 @@ type Job struct {
 	Run func(ctx context.Context) (map[string]int, error)
 }
 
+// ErrSkip, wrapped in the error a job returns, records the run as skipped
+// rather than failed: the job chose not to act (a follower replica, say).
+var ErrSkip = errors.New("run skipped")
+
 // Outcome of one run.
 const (
 	OutcomeOK      = "ok"
@@ -116,6 +120,9 @@ func (r *Runner) Execute(ctx context.Context, job Job) Run {
 	switch {
 	case err == nil:
 		run.Outcome = OutcomeOK
+	case errors.Is(err, ErrSkip):
+		run.Outcome = OutcomeSkipped
+		run.Error = err.Error()
 	case errors.Is(err, context.DeadlineExceeded) || ctx.Err() == context.DeadlineExceeded:
 		run.Outcome = OutcomeTimeout
 		run.Error = fmt.Sprintf("run of job %s exceeded its %s deadline: %v", job.Name, job.Timeout, err)
@@ -123,7 +130,7 @@ func (r *Runner) Execute(ctx context.Context, job Job) Run {
 		run.Outcome = OutcomeFailed
 		run.Error = err.Error()
 	}
-	if err != nil {
+	if err != nil && run.Outcome != OutcomeSkipped {
 		span.RecordError(err)
 		span.SetStatus(codes.Error, run.Error)
 	}

@@ -114,6 +114,20 @@ func (s *Scheduler) Start() {
 	}
 }
 
+// RunAll starts a run of every job now, outside its schedule, when the
+// scheduler is started (a replica that has just become leader catches up
+// at once). A job already running is skipped as usual.
+func (s *Scheduler) RunAll() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.started {
+		return
+	}
+	for _, e := range s.jobs {
+		_ = e.cron.RunNow()
+	}
+}
+
 // Stop starts no new runs and waits up to grace for running ones to finish;
 // after grace their contexts are cancelled and Stop waits a further few
 // seconds for them to return. It reports whether every run finished in time.
