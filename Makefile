@@ -5,8 +5,11 @@ STATICCHECK   ?= $(shell command -v staticcheck 2>/dev/null || echo $(shell $(GO
 VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 LDFLAGS       := -s -w -X main.version=$(VERSION)
 PKGS          := ./...
+FUZZTIME      ?= 10s
+# package:FuzzTarget pairs that `make fuzz` runs, each for FUZZTIME.
+FUZZ_TARGETS  := ./shutdown:FuzzSchedulePeriods ./shutdown:FuzzTags ./config:FuzzParse
 
-.PHONY: all build test lint fmt vet staticcheck demo bench clean
+.PHONY: all build test fuzz lint fmt vet staticcheck demo bench clean
 
 all: lint test build
 
@@ -18,6 +21,14 @@ build:
 test:
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+## fuzz: every fuzz target for FUZZTIME each (the seed corpora also run in make test)
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; \
+	  echo "fuzz $$pkg $$name for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 ## lint: gofmt, go vet and staticcheck
 lint: fmt vet staticcheck
