@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	awsmiddleware "github.com/aws/aws-sdk-go-v2/aws/middleware"
 	"github.com/aws/smithy-go/middleware"
 )
 
@@ -20,10 +19,10 @@ func AddFence(cfg *aws.Config, fence func() error) {
 	cfg.APIOptions = append(cfg.APIOptions, func(stack *middleware.Stack) error {
 		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("opsdFence",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				op := awsmiddleware.GetOperationName(ctx)
+				service, op := callName(ctx)
 				if !IsReadOnly(op) {
 					if err := fence(); err != nil {
-						return middleware.InitializeOutput{}, middleware.Metadata{}, fmt.Errorf("%s %s: %w", awsmiddleware.GetServiceID(ctx), op, err)
+						return middleware.InitializeOutput{}, middleware.Metadata{}, fmt.Errorf("%s %s: %w", service, op, err)
 					}
 				}
 				return next.HandleInitialize(ctx, in)

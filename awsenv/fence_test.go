@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/efs"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/opsd-dev/opsd/awsenv"
@@ -46,5 +49,25 @@ func TestFenceStopsMutatingCallsOnly(t *testing.T) {
 	}
 	if got := proxy.Calls(); slices.Contains(got[:2], "StopInstances") {
 		t.Errorf("calls = %v: the fenced stop was sent", got)
+	}
+}
+
+// The elasticfilesystem client opsd uses names its operation only in
+// smithy's context when the guard runs: its read-only calls must still
+// pass in plan mode and its mutating ones be refused.
+func TestReadOnlyKnowsOperationsOfOlderClients(t *testing.T) {
+	srv, _ := setup(t)
+	ctx := context.Background()
+	cfg, err := awsenv.Load(ctx, awsenv.Options{Region: region, EndpointURL: srv.URL(), ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := efs.NewFromConfig(cfg)
+	if _, err := client.DescribeFileSystems(ctx, &efs.DescribeFileSystemsInput{}); err != nil {
+		t.Fatalf("describe file systems in read-only mode: %v", err)
+	}
+	_, err = client.CreateFileSystem(ctx, &efs.CreateFileSystemInput{CreationToken: aws.String("t")})
+	if !errors.Is(err, awsenv.ErrReadOnly) || !strings.Contains(err.Error(), "CreateFileSystem") {
+		t.Fatalf("create file system in read-only mode: err = %v, want ErrReadOnly naming the operation", err)
 	}
 }

@@ -44,8 +44,7 @@ func guard(readOnly bool, onCall func(service, operation string)) func(*middlewa
 	return func(stack *middleware.Stack) error {
 		return stack.Initialize.Add(middleware.InitializeMiddlewareFunc("opsdGuard",
 			func(ctx context.Context, in middleware.InitializeInput, next middleware.InitializeHandler) (middleware.InitializeOutput, middleware.Metadata, error) {
-				service := awsmiddleware.GetServiceID(ctx)
-				op := awsmiddleware.GetOperationName(ctx)
+				service, op := callName(ctx)
 				if onCall != nil {
 					onCall(service, op)
 				}
@@ -73,4 +72,20 @@ func withCallTimeout(d time.Duration) func(*middleware.Stack) error {
 				return next.HandleInitialize(ctx, in)
 			}), middleware.Before)
 	}
+}
+
+// callName returns the service and operation of the call in ctx. Clients
+// generated before the SDK set these for the aws middleware package at the
+// start of the Initialize step (elasticfilesystem, in the version opsd
+// uses) only have them in smithy's context by then; an empty operation
+// would make a read-only call look mutating.
+func callName(ctx context.Context) (service, operation string) {
+	service, operation = awsmiddleware.GetServiceID(ctx), awsmiddleware.GetOperationName(ctx)
+	if service == "" {
+		service = middleware.GetServiceID(ctx)
+	}
+	if operation == "" {
+		operation = middleware.GetOperationName(ctx)
+	}
+	return service, operation
 }

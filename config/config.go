@@ -7,6 +7,8 @@ package config
 import (
 	"time"
 
+	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/patching"
 	"github.com/opsd-dev/opsd/shutdown"
 )
 
@@ -23,8 +25,8 @@ type Config struct {
 	HA        HA        `koanf:"ha"`
 
 	Shutdown shutdown.Config `koanf:"shutdown"`
-	Patching Unavailable     `koanf:"patching"`
-	Backup   Unavailable     `koanf:"backup"`
+	Patching patching.Config `koanf:"patching"`
+	Backup   backup.Config   `koanf:"backup"`
 	Monitor  Unavailable     `koanf:"monitor"`
 	DLQ      Unavailable     `koanf:"dlq"`
 }
@@ -110,11 +112,31 @@ type Unavailable struct {
 	Enabled bool `koanf:"enabled"`
 }
 
+// service is what Validate and EnabledServices need of each service's
+// section.
+type service struct {
+	name     string
+	enabled  bool
+	schedule string
+	validate func(path string) []error
+}
+
+// services lists every service's section, in the order services run.
+func (c *Config) services() []service {
+	return []service{
+		{"shutdown", c.Shutdown.Enabled, c.Shutdown.Schedule, c.Shutdown.Validate},
+		{"patching", c.Patching.Enabled, c.Patching.Schedule, c.Patching.Validate},
+		{"backup", c.Backup.Enabled, c.Backup.Schedule, c.Backup.Validate},
+	}
+}
+
 // EnabledServices names the services the configuration turns on.
 func (c *Config) EnabledServices() []string {
 	var names []string
-	if c.Shutdown.Enabled {
-		names = append(names, "shutdown")
+	for _, s := range c.services() {
+		if s.enabled {
+			names = append(names, s.name)
+		}
 	}
 	return names
 }

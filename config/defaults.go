@@ -3,6 +3,8 @@ package config
 import (
 	"time"
 
+	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/patching"
 	"github.com/opsd-dev/opsd/shutdown"
 )
 
@@ -21,5 +23,7 @@ func Default() Config {
 		Log:       Log{Level: "info"},
 		HA:        HA{Table: "opsd-lease", CreateTable: true, Name: "opsd", TTL: 30 * time.Second},
 		Shutdown:  shutdown.DefaultConfig(),
+		Patching:  patching.DefaultConfig(),
+		Backup:    backup.DefaultConfig(),
 	}
 }

@@ -60,13 +60,19 @@ func (c *Config) Validate() *ValidationError {
 
 	p = append(p, c.HA.validate()...)
 
-	p = append(p, c.Shutdown.Validate("shutdown")...)
-	if c.Shutdown.Enabled {
-		if _, err := cron.ParseStandard(c.Shutdown.Schedule); err != nil {
-			add("shutdown.schedule", "%q is not a cron expression: %v", c.Shutdown.Schedule, err)
+	for _, s := range c.services() {
+		p = append(p, s.validate(s.name)...)
+		if !s.enabled {
+			continue
+		}
+		if _, err := cron.ParseStandard(s.schedule); err != nil {
+			add(s.name+".schedule", "%q is not a cron expression: %v", s.schedule, err)
 		}
 	}
-	for name, s := range map[string]Unavailable{"patching": c.Patching, "backup": c.Backup, "monitor": c.Monitor, "dlq": c.DLQ} {
+	if c.Shutdown.Tags.PatchingHold != c.Patching.Tags.HoldUntil {
+		add("patching.tags.hold_until", "%q differs from shutdown.tags.patching_hold %q: shutdown would stop instances patching started", c.Patching.Tags.HoldUntil, c.Shutdown.Tags.PatchingHold)
+	}
+	for name, s := range map[string]Unavailable{"monitor": c.Monitor, "dlq": c.DLQ} {
 		if s.Enabled {
 			add(name+".enabled", "the %s service is not available in this version of opsd", name)
 		}

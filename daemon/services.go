@@ -3,23 +3,41 @@ package daemon
 import (
 	"fmt"
 
+	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/patching"
 	"github.com/opsd-dev/opsd/reconcile"
 	"github.com/opsd-dev/opsd/shutdown"
 )
 
 // Build returns the services env's configuration enables, in a fixed order.
 func Build(env *Env) ([]reconcile.Service, error) {
+	c := env.Config
+	builders := []struct {
+		name    string
+		enabled bool
+		build   func() (reconcile.Service, error)
+	}{
+		{shutdown.ServiceName, c.Shutdown.Enabled, func() (reconcile.Service, error) {
+			return shutdown.New(c.Shutdown, shutdown.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
+				Logger: env.Logger.With("service", shutdown.ServiceName), Location: env.Location})
+		}},
+		{patching.ServiceName, c.Patching.Enabled, func() (reconcile.Service, error) {
+			return patching.New(c.Patching, patching.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
+				Logger: env.Logger.With("service", patching.ServiceName), Location: env.Location})
+		}},
+		{backup.ServiceName, c.Backup.Enabled, func() (reconcile.Service, error) {
+			return backup.New(c.Backup, backup.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
+				Logger: env.Logger.With("service", backup.ServiceName), Location: env.Location})
+		}},
+	}
 	var out []reconcile.Service
-	if env.Config.Shutdown.Enabled {
-		svc, err := shutdown.New(env.Config.Shutdown, shutdown.Deps{
-			Targets:  env.Resolver.Targets,
-			FanOut:   env.FanOut,
-			Notifier: env.Notifier,
-			Logger:   env.Logger.With("service", "shutdown"),
-			Location: env.Location,
-		})
+	for _, b := range builders {
+		if !b.enabled {
+			continue
+		}
+		svc, err := b.build()
 		if err != nil {
-			return nil, fmt.Errorf("build shutdown service: %w", err)
+			return nil, fmt.Errorf("build %s service: %w", b.name, err)
 		}
 		out = append(out, svc)
 	}

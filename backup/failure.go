@@ -1,0 +1,30 @@
+package backup
+
+import (
+	"errors"
+
+	"github.com/aws/smithy-go"
+)
+
+// skipped is an action not attempted because one it depends on failed.
+type skipped struct{ why string }
+
+func (s *skipped) Error() string { return "not attempted: " + s.why }
+
+// apiErrorText is "Code: message" for an AWS API error, else the error's
+// text; request ids are left out, so the same failure reads the same on
+// every reconcile.
+func apiErrorText(err error) string {
+	var s *skipped
+	if errors.As(err, &s) {
+		return s.Error()
+	}
+	var api smithy.APIError
+	if errors.As(err, &api) {
+		if m := api.ErrorMessage(); m != "" {
+			return api.ErrorCode() + ": " + m
+		}
+		return api.ErrorCode()
+	}
+	return err.Error()
+}

@@ -1,0 +1,239 @@
+package patching
+
+import "time"
+
+// ServiceName is the service's name and configuration key.
+const ServiceName = "patching"
+
+// DefaultHoldUntilTag is the tag key the patching service writes on an
+// instance it started for a patch window: the window's end, RFC 3339 in
+// UTC. The shutdown service leaves an instance running while the time it
+// reads there is in the future.
+const DefaultHoldUntilTag = "opsd:patching:hold-until"
+
+// Config is the patching: section of opsd's configuration.
+//
+//	patching:
+//	  enabled: false                 # the service is off until enabled
+//	  schedule: "*/10 * * * *"       # cron for the reconcile job
+//	  timeout: 8m                    # bound on one reconcile; commands still running then are followed by the next
+//	  poll_interval: 30s             # how often a running SSM command is looked at
+//	  tags:                          # tag keys (case-sensitive)
+//	    scan: TOSCAN                 # present = scanned daily; value false opts out
+//	    patch: TOPATCH               # present = patched in a window; value false opts out, a window name picks the window
+//	    hold_until: opsd:patching:hold-until               # written by opsd on an instance it started: keep running until (RFC 3339 UTC)
+//	    woken: opsd:patching:woken                         # written by opsd on an instance it started: which window occurrence
+//	    scan_reported: opsd:patching:scan-reported         # written by opsd: the scan whose result was last reported
+//	    install_reported: opsd:patching:install-reported   # written by opsd: the patch run whose result was last reported
+//	  scan_schedule: "0 2 * * *"     # cron: when scans are due (daily 02:00); a missed or offline instance is scanned at the next reconcile
+//	  scan_timezone: ""              # IANA name for scan_schedule; empty = the top-level timezone
+//	  scan_max_concurrency: "50%"    # SSM MaxConcurrency of a scan command (a number or a percentage)
+//	  scan_max_errors: "100%"        # SSM MaxErrors of a scan command: one instance's failure never stops the others' scans
+//	  sns_topic_arn: ""              # also publish the scan alert to this SNS topic; empty = Slack only
+//	  # The scan alert counts missing patches from SSM's patch state (DescribeInstancePatchStates):
+//	  #   Windows: critical = CriticalNonCompliantCount, important = SecurityNonCompliantCount
+//	  #   Ubuntu:  critical = CriticalNonCompliantCount, important = MissingCount + FailedCount - critical
+//	  #   (Ubuntu updates carry no severity Patch Manager reads; the predefined Ubuntu baseline approves
+//	  #   security updates only. Predefined baselines set no compliance levels, so critical stays 0
+//	  #   unless your baseline marks patches Critical.)
+//	  default_window: default        # the window for TOPATCH=true (or empty)
+//	  windows:                       # patch windows, by name (TOPATCH=<name> picks one; names are matched case-insensitively)
+//	    default:
+//	      schedule: "0 1 * * sun"    # cron of the window's start: Sundays 01:00, out of hours
+//	      duration: 3h               # the window is open from its start for this long
+//	      timezone: ""               # IANA name; empty = the top-level timezone
+//	      reboot_option: RebootIfNeeded   # or NoReboot (patches then wait for a reboot and are reported as pending)
+//	      max_concurrency: "10%"     # SSM MaxConcurrency of each install command (at most 50 instances each)
+//	      max_errors: "10%"          # SSM MaxErrors of each install command
+//	      first_wave: 0              # 0 = none; N = patch N instances first (per account and region), the rest once they all succeeded
+//	      wake_stopped: false        # start stopped instances for the window, patch them and stop them again (keep such a window inside the shutdown off period)
+//	      wake_before: 20m           # with wake_stopped: how long before the window's start they are started
+//	      online_timeout: 15m        # with wake_stopped: how long a started instance may take to show Online in SSM
+//
+// Keys left out of a window take the defaults above. Missing patches are
+// counted as Critical or Important as described at [Missing].
+type Config struct {
+	// Enabled turns the service on.
+	Enabled bool `koanf:"enabled"`
+	// Schedule is the cron expression the reconcile job runs on. The
+	// config package checks it, with every other job's.
+	Schedule string `koanf:"schedule"`
+	// Timeout bounds one reconcile. Commands still running when it ends
+	// are found again by their comment and followed by the next
+	// reconcile, never sent again.
+	Timeout time.Duration `koanf:"timeout"`
+	// PollInterval is how long the service waits between looks at an SSM
+	// command it follows to completion.
+	PollInterval time.Duration `koanf:"poll_interval"`
+	// Tags are the tag keys read and written.
+	Tags TagKeys `koanf:"tags"`
+	// ScanSchedule is the cron expression of the scans: a scan is due for
+	// an instance when the latest time it names has no opsd scan of the
+	// instance yet.
+	ScanSchedule string `koanf:"scan_schedule"`
+	// ScanTimezone is the IANA timezone ScanSchedule is read in; empty
+	// means the daemon's.
+	ScanTimezone string `koanf:"scan_timezone"`
+	// ScanMaxConcurrency is the SSM MaxConcurrency of a scan command.
+	ScanMaxConcurrency string `koanf:"scan_max_concurrency"`
+	// ScanMaxErrors is the SSM MaxErrors of a scan command.
+	ScanMaxErrors string `koanf:"scan_max_errors"`
+	// SNSTopicARN, when set, receives the scan alert as text as well.
+	SNSTopicARN string `koanf:"sns_topic_arn"`
+	// DefaultWindow names the window of TOPATCH=true and of an empty
+	// TOPATCH value.
+	DefaultWindow string `koanf:"default_window"`
+	// Windows are the patch windows, by name.
+	Windows map[string]Window `koanf:"windows"`
+}
+
+// TagKeys are the tag keys the service reads and writes. Keys are
+// case-sensitive.
+type TagKeys struct {
+	// Scan opts an instance in to scanning; the value false opts out.
+	Scan string `koanf:"scan"`
+	// Patch opts an instance in to patching; the value false opts out and
+	// a window's name picks that window.
+	Patch string `koanf:"patch"`
+	// HoldUntil is written by opsd on an instance it started for a
+	// window: the window's end (RFC 3339 UTC), until which the shutdown
+	// service leaves it running.
+	HoldUntil string `koanf:"hold_until"`
+	// Woken is written by opsd on an instance it started for a window:
+	// the window occurrence, and when it started it.
+	Woken string `koanf:"woken"`
+	// ScanReported is written by opsd: the scan whose result for the
+	// instance was last reported, so a result is told once.
+	ScanReported string `koanf:"scan_reported"`
+	// InstallReported is written by opsd: the patch run whose result for
+	// the instance was last reported.
+	InstallReported string `koanf:"install_reported"`
+}
+
+// Window is a named patch window: when it opens, how long it lasts and
+// how instances are patched in it.
+type Window struct {
+	// Schedule is the cron expression of the window's start.
+	Schedule string `koanf:"schedule"`
+	// Duration is how long the window stays open from its start. No
+	// install command is sent outside it, and a command still waiting to
+	// start when the window closes does not start.
+	Duration time.Duration `koanf:"duration"`
+	// Timezone is the IANA timezone Schedule is read in; empty means the
+	// daemon's.
+	Timezone string `koanf:"timezone"`
+	// RebootOption is AWS-RunPatchBaseline's RebootOption: RebootIfNeeded
+	// or NoReboot.
+	RebootOption string `koanf:"reboot_option"`
+	// MaxConcurrency is the SSM MaxConcurrency of each install command.
+	MaxConcurrency string `koanf:"max_concurrency"`
+	// MaxErrors is the SSM MaxErrors of each install command.
+	MaxErrors string `koanf:"max_errors"`
+	// FirstWave, when positive, is how many instances of each account and
+	// region are patched first; the rest follow once all of those
+	// succeeded, and are held back when one failed.
+	FirstWave int `koanf:"first_wave"`
+	// WakeStopped starts the window's stopped instances before it opens,
+	// patches them and stops them again. Such a window belongs inside the
+	// overnight shutdown's off period: an instance opsd started is stopped
+	// again after patching even if the shutdown schedule has meanwhile
+	// come to its on period.
+	WakeStopped bool `koanf:"wake_stopped"`
+	// WakeBefore is how long before the window opens stopped instances
+	// are started.
+	WakeBefore time.Duration `koanf:"wake_before"`
+	// OnlineTimeout is how long an instance opsd started may take to show
+	// Online in SSM before opsd gives up and stops it again.
+	OnlineTimeout time.Duration `koanf:"online_timeout"`
+}
+
+// The values of AWS-RunPatchBaseline's RebootOption parameter.
+const (
+	// RebootIfNeeded reboots an instance when anything was installed.
+	RebootIfNeeded = "RebootIfNeeded"
+	// NoReboot never reboots; installed patches wait for a reboot.
+	NoReboot = "NoReboot"
+)
+
+// DefaultConfig returns the seed's defaults: TOSCAN instances scanned
+// daily at 02:00 and TOPATCH instances patched out of hours, Sundays from
+// 01:00 for three hours, in the daemon's timezone. Enabling the service is
+// all that is needed to run it.
+func DefaultConfig() Config {
+	return Config{
+		Schedule:           "*/10 * * * *",
+		Timeout:            8 * time.Minute,
+		PollInterval:       30 * time.Second,
+		Tags:               DefaultTagKeys(),
+		ScanSchedule:       "0 2 * * *",
+		ScanMaxConcurrency: "50%",
+		ScanMaxErrors:      "100%",
+		DefaultWindow:      "default",
+		Windows:            map[string]Window{"default": DefaultWindow()},
+	}
+}
+
+// DefaultWindow returns the default patch window: Sundays 01:00 to 04:00,
+// rebooting when needed, 10% at a time.
+func DefaultWindow() Window {
+	return Window{
+		Schedule:       "0 1 * * sun",
+		Duration:       3 * time.Hour,
+		RebootOption:   RebootIfNeeded,
+		MaxConcurrency: "10%",
+		MaxErrors:      "10%",
+		WakeBefore:     20 * time.Minute,
+		OnlineTimeout:  15 * time.Minute,
+	}
+}
+
+// withDefaults fills the keys a window left out with the defaults.
+func (w Window) withDefaults() Window {
+	d := DefaultWindow()
+	if w.Duration == 0 {
+		w.Duration = d.Duration
+	}
+	if w.RebootOption == "" {
+		w.RebootOption = d.RebootOption
+	}
+	if w.MaxConcurrency == "" {
+		w.MaxConcurrency = d.MaxConcurrency
+	}
+	if w.MaxErrors == "" {
+		w.MaxErrors = d.MaxErrors
+	}
+	if w.WakeBefore == 0 {
+		w.WakeBefore = d.WakeBefore
+	}
+	if w.OnlineTimeout == 0 {
+		w.OnlineTimeout = d.OnlineTimeout
+	}
+	return w
+}
+
+// DefaultTagKeys returns the tag keys of DESIGN.md's tag contract and the
+// keys opsd writes its own state under.
+func DefaultTagKeys() TagKeys {
+	return TagKeys{
+		Scan:            "TOSCAN",
+		Patch:           "TOPATCH",
+		HoldUntil:       DefaultHoldUntilTag,
+		Woken:           "opsd:patching:woken",
+		ScanReported:    "opsd:patching:scan-reported",
+		InstallReported: "opsd:patching:install-reported",
+	}
+}
+
+// fields lists the keys with their configuration names.
+func (k TagKeys) fields() []tagField {
+	return []tagField{
+		{"scan", k.Scan},
+		{"patch", k.Patch},
+		{"hold_until", k.HoldUntil},
+		{"woken", k.Woken},
+		{"scan_reported", k.ScanReported},
+		{"install_reported", k.InstallReported},
+	}
+}
+
+type tagField struct{ key, value string }

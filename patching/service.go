@@ -1,0 +1,257 @@
+package patching
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/opsd-dev/opsd/accounts"
+	"github.com/opsd-dev/opsd/notify"
+	"github.com/opsd-dev/opsd/reconcile"
+)
+
+// Deps are what the patching service is given by the daemon.
+type Deps struct {
+	// Targets lists the account × region targets to act in.
+	Targets func(ctx context.Context) ([]accounts.Target, error)
+	// FanOut runs work across targets.
+	FanOut accounts.FanOut
+	// Notifier receives the scan alerts and run reports; nil for none.
+	Notifier notify.Notifier
+	// Logger receives the service's log records; nil for none.
+	Logger *slog.Logger
+	// Location is the daemon's timezone, for schedules that name none.
+	Location *time.Location
+	// Clients builds the AWS clients for a target from its configuration;
+	// nil means [NewClients], the SDK's. Tests pass fakes.
+	Clients func(aws.Config) Clients
+	// Sleep waits d between looks at a running command, or returns an
+	// error when ctx ends first; the reconcile then stops following and
+	// the next one takes over. nil means a timer.
+	Sleep func(ctx context.Context, d time.Duration) error
+}
+
+// Service is the patching service.
+type Service struct {
+	cfg     Config
+	deps    Deps
+	planner *Planner
+	log     *slog.Logger
+
+	mu sync.Mutex
+	// lastErrors are the target errors of the last Apply reconcile, so an
+	// account that cannot be reached is told once, not every run.
+	lastErrors map[string]bool
+	// toldProblems are the tag problems already told, so each is told
+	// once (again after a restart).
+	toldProblems map[string]bool
+}
+
+var _ reconcile.Service = (*Service)(nil)
+
+// maxPasses bounds the observe–plan–act passes of one reconcile in one
+// account and region; the reconcile's timeout bounds them first.
+const maxPasses = 500
+
+// New returns the patching service for cfg.
+func New(cfg Config, deps Deps) (*Service, error) {
+	p, err := NewPlanner(cfg, deps.Location)
+	if err != nil {
+		return nil, fmt.Errorf("compile patching configuration: %w", err)
+	}
+	if deps.Clients == nil {
+		deps.Clients = NewClients
+	}
+	if deps.Sleep == nil {
+		deps.Sleep = sleep
+	}
+	log := deps.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cfg: cfg, deps: deps, planner: p, log: log}, nil
+}
+
+// sleep waits d or until ctx ends.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Name is "patching".
+func (s *Service) Name() string { return ServiceName }
+
+// Schedule is the reconcile job's cron expression.
+func (s *Service) Schedule() string { return s.cfg.Schedule }
+
+// Timeout bounds one reconcile.
+func (s *Service) Timeout() time.Duration { return s.cfg.Timeout }
+
+// targetRun is one account and region's part of a reconcile.
+type targetRun struct {
+	target  accounts.Target
+	clients Clients
+	// final is the plan of the last pass.
+	final *Plan
+	// acted are the acts of every pass.
+	acted []acted
+}
+
+// Reconcile observes every account and region as of req.Now, sends the
+// scan and install commands that are due, wakes and puts back instances
+// for windows that start stopped instances, and follows the commands it
+// finds under way until they finish or the reconcile's time runs short.
+// In Apply mode it then reports what finished (a scan alert, a report per
+// patch run) and records in a tag on each instance that it was reported.
+// In Plan mode it makes read-only calls only and tells no one.
+//
+// One account or region failing never stops the others; its failure is in
+// Result.Errors.
+func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcile.Result {
+	res := reconcile.Result{Service: ServiceName}
+	if s.deps.Targets == nil {
+		res.Errors = []error{errors.New("list accounts and regions: no target source configured")}
+		return res
+	}
+	targets, err := s.deps.Targets(ctx)
+	if err != nil {
+		res.Errors = []error{fmt.Errorf("list accounts and regions: %w", err)}
+		if req.Mode == reconcile.Apply {
+			s.tellErrors(ctx, res.Errors, &res)
+		}
+		return res
+	}
+	follow, cancel := s.followContext(ctx)
+	defer cancel()
+
+	var mu sync.Mutex
+	runs := make(map[string]*targetRun, len(targets))
+	res.Errors = s.deps.FanOut.Run(ctx, ServiceName, targets, func(ctx context.Context, t accounts.Target) error {
+		tr, err := s.reconcileTarget(ctx, follow, t, req)
+		mu.Lock()
+		runs[t.String()] = tr
+		mu.Unlock()
+		return err
+	})
+	var ordered []*targetRun
+	for _, t := range targets {
+		if tr := runs[t.String()]; tr != nil {
+			ordered = append(ordered, tr)
+			res.Actions = append(res.Actions, s.actions(tr, req.Mode)...)
+		}
+	}
+	if req.Mode == reconcile.Apply {
+		unreached := append([]error(nil), res.Errors...)
+		s.report(ctx, ordered, &res)
+		s.tellErrors(ctx, unreached, &res)
+	}
+	return res
+}
+
+// followContext bounds how long commands are followed: the reconcile's
+// deadline (or the service's timeout), less a quarter of the time left,
+// at most a minute, kept for reporting.
+func (s *Service) followContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	left := s.cfg.Timeout
+	if d, ok := ctx.Deadline(); ok {
+		left = min(left, time.Until(d))
+	}
+	return context.WithTimeout(ctx, left-min(time.Minute, left/4))
+}
+
+// reconcileTarget observes, plans and, in Apply mode, acts in one account
+// and region, pass after pass while a command it sent or found is under
+// way, until follow ends. Its error is what could not be observed.
+func (s *Service) reconcileTarget(ctx, follow context.Context, t accounts.Target, req reconcile.Request) (*targetRun, error) {
+	c := s.deps.Clients(t.Config)
+	tr := &targetRun{target: t, clients: c}
+	ob := observer{c: c, p: s.planner, account: t.Account, region: t.Region}
+	log := s.log.With("account", t.Account, "region", t.Region)
+	act := &actor{c: c, log: log, now: req.Now, failed: map[string]bool{}}
+	var known []Command
+	for pass := 1; ; pass++ {
+		o, err := ob.observe(ctx, req.Now, known)
+		if err != nil {
+			return tr, err
+		}
+		pl := s.planner.Plan(o, req.Now)
+		if ids := pl.missingStates(); len(ids) > 0 {
+			if err := ob.readStates(ctx, o, ids); err != nil {
+				return tr, err
+			}
+			pl = s.planner.Plan(o, req.Now)
+		}
+		tr.final = pl
+		if req.Mode == reconcile.Plan {
+			return tr, nil
+		}
+		done, sent, progressed := act.run(ctx, pl)
+		tr.acted = append(tr.acted, done...)
+		known = append(known, sent...)
+		if !progressed && !waiting(pl) || pass >= maxPasses {
+			return tr, nil
+		}
+		if err := s.deps.Sleep(follow, s.cfg.PollInterval); err != nil {
+			log.InfoContext(ctx, "stopped following patching commands; the next reconcile takes over", "reason", err.Error())
+			return tr, nil
+		}
+		if follow.Err() != nil {
+			return tr, nil
+		}
+	}
+}
+
+// waiting reports whether an item of the plan waits on a command.
+func waiting(pl *Plan) bool {
+	for _, it := range pl.Items {
+		if it.following() {
+			return true
+		}
+	}
+	return false
+}
+
+// actions are a target's actions: in Plan mode every item of the plan; in
+// Apply mode every act carried out, then the last pass's other items.
+func (s *Service) actions(tr *targetRun, mode reconcile.Mode) []reconcile.Action {
+	if tr.final == nil {
+		return nil
+	}
+	loc := s.deps.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	sendOf := func(it *Item) *Send {
+		if it.Send >= 0 && it.Send < len(tr.final.Sends) {
+			return tr.final.Sends[it.Send]
+		}
+		return nil
+	}
+	var out []reconcile.Action
+	if mode == reconcile.Plan {
+		for _, it := range tr.final.Items {
+			out = append(out, it.action(mode, sendOf(it), nil, loc))
+		}
+		return out
+	}
+	for _, a := range tr.acted {
+		out = append(out, a.item.action(mode, a.send, a.err, loc))
+	}
+	for _, it := range tr.final.Items {
+		if !it.Verb.acts() {
+			out = append(out, it.action(mode, nil, nil, loc))
+		}
+	}
+	return out
+}
