@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/monitor"
 	"github.com/opsd-dev/opsd/patching"
 	"github.com/opsd-dev/opsd/shutdown"
 )
@@ -27,7 +28,7 @@ type Config struct {
 	Shutdown shutdown.Config `koanf:"shutdown"`
 	Patching patching.Config `koanf:"patching"`
 	Backup   backup.Config   `koanf:"backup"`
-	Monitor  Unavailable     `koanf:"monitor"`
+	Monitor  monitor.Config  `koanf:"monitor"`
 	DLQ      Unavailable     `koanf:"dlq"`
 }
 
@@ -127,6 +128,7 @@ func (c *Config) services() []service {
 		{"shutdown", c.Shutdown.Enabled, c.Shutdown.Schedule, c.Shutdown.Validate},
 		{"patching", c.Patching.Enabled, c.Patching.Schedule, c.Patching.Validate},
 		{"backup", c.Backup.Enabled, c.Backup.Schedule, c.Backup.Validate},
+		{"monitor", c.Monitor.Enabled, c.Monitor.Schedule, c.Monitor.Validate},
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/monitor"
 	"github.com/opsd-dev/opsd/patching"
 	"github.com/opsd-dev/opsd/shutdown"
 )
@@ -25,5 +26,6 @@ func Default() Config {
 		Shutdown:  shutdown.DefaultConfig(),
 		Patching:  patching.DefaultConfig(),
 		Backup:    backup.DefaultConfig(),
+		Monitor:   monitor.DefaultConfig(),
 	}
 }

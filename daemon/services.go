@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/monitor"
 	"github.com/opsd-dev/opsd/patching"
 	"github.com/opsd-dev/opsd/reconcile"
 	"github.com/opsd-dev/opsd/shutdown"
@@ -24,6 +25,10 @@ func Build(env *Env) ([]reconcile.Service, error) {
 		{patching.ServiceName, c.Patching.Enabled, func() (reconcile.Service, error) {
 			return patching.New(c.Patching, patching.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
 				Logger: env.Logger.With("service", patching.ServiceName), Location: env.Location})
+		}},
+		{monitor.ServiceName, c.Monitor.Enabled, func() (reconcile.Service, error) {
+			return monitor.New(c.Monitor, monitor.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
+				Logger: env.Logger.With("service", monitor.ServiceName), Location: env.Location})
 		}},
 		{backup.ServiceName, c.Backup.Enabled, func() (reconcile.Service, error) {
 			return backup.New(c.Backup, backup.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,

@@ -124,6 +124,10 @@ var actionExceptions = map[string][]string{
 
 	// A backup selection names the role AWS Backup uses.
 	"backup.CreateBackupSelection": {"backup:CreateBackupSelection", "iam:PassRole"},
+	// Delivery status logging names the role SNS writes logs with.
+	"sns.SetTopicAttributes": {"sns:SetTopicAttributes", "iam:PassRole"},
+	// An event subscription created with tags tags it.
+	"rds.CreateEventSubscription": {"rds:CreateEventSubscription", "rds:AddTagsToResource"},
 	// A vault is bound to its KMS key when it is created.
 	"backup.CreateBackupVault": {"backup:CreateBackupVault", "backup-storage:MountCapsule", "kms:CreateGrant", "kms:GenerateDataKey", "kms:Decrypt", "kms:RetireGrant", "kms:DescribeKey"},
 }
