@@ -7,7 +7,7 @@ LDFLAGS       := -s -w -X main.version=$(VERSION)
 PKGS          := ./...
 FUZZTIME      ?= 10s
 # package:FuzzTarget pairs that `make fuzz` runs, each for FUZZTIME.
-FUZZ_TARGETS  := ./shutdown:FuzzSchedulePeriods ./shutdown:FuzzTags ./config:FuzzParse
+FUZZ_TARGETS  := ./shutdown:FuzzSchedulePeriods ./shutdown:FuzzTags ./config:FuzzParse ./dlq:FuzzRecordRoundTrip
 
 .PHONY: all build test fuzz lint fmt vet staticcheck demo bench clean
 

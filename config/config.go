@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/dlq"
 	"github.com/opsd-dev/opsd/monitor"
 	"github.com/opsd-dev/opsd/patching"
 	"github.com/opsd-dev/opsd/shutdown"
@@ -29,7 +30,7 @@ type Config struct {
 	Patching patching.Config `koanf:"patching"`
 	Backup   backup.Config   `koanf:"backup"`
 	Monitor  monitor.Config  `koanf:"monitor"`
-	DLQ      Unavailable     `koanf:"dlq"`
+	DLQ      dlq.Config      `koanf:"dlq"`
 }
 
 // AWS says where opsd acts and how it calls AWS.
@@ -107,12 +108,6 @@ type Log struct {
 	Level string `koanf:"level"`
 }
 
-// Unavailable is the section of a service this build of opsd does not
-// provide yet; enabling it is a configuration error, never a silent no-op.
-type Unavailable struct {
-	Enabled bool `koanf:"enabled"`
-}
-
 // service is what Validate and EnabledServices need of each service's
 // section.
 type service struct {
@@ -129,6 +124,7 @@ func (c *Config) services() []service {
 		{"patching", c.Patching.Enabled, c.Patching.Schedule, c.Patching.Validate},
 		{"backup", c.Backup.Enabled, c.Backup.Schedule, c.Backup.Validate},
 		{"monitor", c.Monitor.Enabled, c.Monitor.Schedule, c.Monitor.Validate},
+		{"dlq", c.DLQ.Enabled, c.DLQ.Schedule, c.DLQ.Validate},
 	}
 }
 

@@ -168,7 +168,6 @@ func TestValidationCatchesEachMistake(t *testing.T) {
 		"slack kind":         {"notify: {slack: {channels: {billing: C1}}}", "notify.slack.channels.billing: unknown kind"},
 		"log level":          {"log: {level: loud}", "log.level:"},
 		"not a number":       {"aws: {concurrency: many}", "aws.concurrency"},
-		"unavailable":        {"dlq: {enabled: true}", "dlq.enabled: the dlq service is not available"},
 		"service cron":       {"backup: {enabled: true, schedule: \"every hour\"}", "backup.schedule: \"every hour\" is not a cron expression"},
 		"service section":    {"patching: {windows: {night: {duration: -1h}}}", "patching.windows.night"},
 		"hold tags differ":   {"patching: {tags: {hold_until: x}}", "patching.tags.hold_until"},

@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/dlq"
 	"github.com/opsd-dev/opsd/monitor"
 	"github.com/opsd-dev/opsd/patching"
 	"github.com/opsd-dev/opsd/shutdown"
@@ -27,5 +28,6 @@ func Default() Config {
 		Patching:  patching.DefaultConfig(),
 		Backup:    backup.DefaultConfig(),
 		Monitor:   monitor.DefaultConfig(),
+		DLQ:       dlq.DefaultConfig(),
 	}
 }

@@ -72,11 +72,6 @@ func (c *Config) Validate() *ValidationError {
 	if c.Shutdown.Tags.PatchingHold != c.Patching.Tags.HoldUntil {
 		add("patching.tags.hold_until", "%q differs from shutdown.tags.patching_hold %q: shutdown would stop instances patching started", c.Patching.Tags.HoldUntil, c.Shutdown.Tags.PatchingHold)
 	}
-	for name, s := range map[string]Unavailable{"dlq": c.DLQ} {
-		if s.Enabled {
-			add(name+".enabled", "the %s service is not available in this version of opsd", name)
-		}
-	}
 	if len(p) == 0 {
 		return nil
 	}

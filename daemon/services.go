@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/dlq"
 	"github.com/opsd-dev/opsd/monitor"
 	"github.com/opsd-dev/opsd/patching"
 	"github.com/opsd-dev/opsd/reconcile"
@@ -33,6 +34,10 @@ func Build(env *Env) ([]reconcile.Service, error) {
 		{backup.ServiceName, c.Backup.Enabled, func() (reconcile.Service, error) {
 			return backup.New(c.Backup, backup.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
 				Logger: env.Logger.With("service", backup.ServiceName), Location: env.Location})
+		}},
+		{dlq.ServiceName, c.DLQ.Enabled, func() (reconcile.Service, error) {
+			return dlq.New(c.DLQ, dlq.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
+				Logger: env.Logger.With("service", dlq.ServiceName), Location: env.Location})
 		}},
 	}
 	var out []reconcile.Service

@@ -34,6 +34,9 @@ Usage:
                                                 one reconcile of each service, then exit
   opsd plan --config FILE [--now RFC3339] [--only svc,...] [--json]
                                                 show what would be done; change nothing
+  opsd dlq list --config FILE [--json]          every dead-letter queue: depth, oldest message, alarm
+  opsd dlq replay --config FILE --from s3://bucket/prefix --to QUEUE [--dry-run]
+                                                send archived messages back to a queue
   opsd check-config --config FILE               list every problem in a configuration
   opsd version                                  print the version
 
@@ -64,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(ctx, args[1:], stdout, stderr)
 	case "plan":
 		err = cmdPlan(ctx, args[1:], stdout, stderr)
+	case "dlq":
+		err = cmdDLQ(ctx, args[1:], stdout, stderr)
 	case "check-config":
 		err = cmdCheckConfig(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
