@@ -7,6 +7,7 @@ package config
 import (
 	"time"
 
+	"github.com/opsd-dev/opsd/audit"
 	"github.com/opsd-dev/opsd/backup"
 	"github.com/opsd-dev/opsd/dlq"
 	"github.com/opsd-dev/opsd/monitor"
@@ -31,6 +32,7 @@ type Config struct {
 	Backup   backup.Config   `koanf:"backup"`
 	Monitor  monitor.Config  `koanf:"monitor"`
 	DLQ      dlq.Config      `koanf:"dlq"`
+	Audit    audit.Config    `koanf:"audit"`
 }
 
 // AWS says where opsd acts and how it calls AWS.
@@ -125,6 +127,7 @@ func (c *Config) services() []service {
 		{"backup", c.Backup.Enabled, c.Backup.Schedule, c.Backup.Validate},
 		{"monitor", c.Monitor.Enabled, c.Monitor.Schedule, c.Monitor.Validate},
 		{"dlq", c.DLQ.Enabled, c.DLQ.Schedule, c.DLQ.Validate},
+		{"audit", c.Audit.Enabled, c.Audit.Schedule, c.Audit.Validate},
 	}
 }
 

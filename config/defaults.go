@@ -3,6 +3,7 @@ package config
 import (
 	"time"
 
+	"github.com/opsd-dev/opsd/audit"
 	"github.com/opsd-dev/opsd/backup"
 	"github.com/opsd-dev/opsd/dlq"
 	"github.com/opsd-dev/opsd/monitor"
@@ -29,5 +30,6 @@ func Default() Config {
 		Backup:    backup.DefaultConfig(),
 		Monitor:   monitor.DefaultConfig(),
 		DLQ:       dlq.DefaultConfig(),
+		Audit:     audit.DefaultConfig(),
 	}
 }

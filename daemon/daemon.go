@@ -15,6 +15,7 @@ import (
 
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
+	"github.com/opsd-dev/opsd/audit"
 	"github.com/opsd-dev/opsd/config"
 	"github.com/opsd-dev/opsd/httpapi"
 	"github.com/opsd-dev/opsd/lease"
@@ -60,10 +61,12 @@ type daemon struct {
 	// lease is the leader lease when ha is enabled, else nil.
 	lease *lease.Lease
 
-	mu         sync.Mutex
-	cfg        *config.Config
-	env        *Env
-	services   []string
+	mu       sync.Mutex
+	cfg      *config.Config
+	env      *Env
+	services []string
+	// assessor is the audit service when it is enabled, for /report.
+	assessor   *audit.Service
 	lastReload reloadStatus
 	awsErr     error
 	awsChecked time.Time
@@ -142,7 +145,7 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	}
 	d.sched.Start()
-	handlers := httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler()}
+	handlers := httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler(), Report: audit.ReportHandler(d.latestReport)}
 	if d.lease != nil {
 		handlers.Role = d.lease.Role
 	}
@@ -248,7 +251,11 @@ func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) er
 	}
 	jobs := make([]scheduler.Job, 0, len(services))
 	names := make([]string, 0, len(services))
+	var assessor *audit.Service
 	for _, svc := range services {
+		if a, ok := svc.(*audit.Service); ok {
+			assessor = a
+		}
 		job := Job(svc, reconcile.Apply, func() reconcile.Request { return reconcile.Request{Now: env.Now()} }, d.tel.Metrics, nil)
 		job.Immediately = atStart
 		jobs = append(jobs, leaderOnly(d.lease, job))
@@ -259,9 +266,21 @@ func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) er
 	}
 	d.runner.Keep = cfg.Scheduler.History
 	d.mu.Lock()
-	d.cfg, d.env, d.services = cfg, env, names
+	d.cfg, d.env, d.services, d.assessor = cfg, env, names, assessor
 	d.mu.Unlock()
 	return nil
+}
+
+// latestReport is the audit service's latest report for /report; nil
+// until an assessment has run, or when audit is not enabled.
+func (d *daemon) latestReport() *audit.Report {
+	d.mu.Lock()
+	a := d.assessor
+	d.mu.Unlock()
+	if a == nil {
+		return nil
+	}
+	return a.Latest()
 }
 
 func (d *daemon) config() *config.Config {

@@ -3,6 +3,7 @@ package daemon
 import (
 	"fmt"
 
+	"github.com/opsd-dev/opsd/audit"
 	"github.com/opsd-dev/opsd/backup"
 	"github.com/opsd-dev/opsd/dlq"
 	"github.com/opsd-dev/opsd/monitor"
@@ -39,6 +40,9 @@ func Build(env *Env) ([]reconcile.Service, error) {
 			return dlq.New(c.DLQ, dlq.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
 				Logger: env.Logger.With("service", dlq.ServiceName), Location: env.Location})
 		}},
+		{audit.ServiceName, c.Audit.Enabled, func() (reconcile.Service, error) {
+			return NewAudit(env)
+		}},
 	}
 	var out []reconcile.Service
 	for _, b := range builders {
@@ -52,4 +56,11 @@ func Build(env *Env) ([]reconcile.Service, error) {
 		out = append(out, svc)
 	}
 	return out, nil
+}
+
+// NewAudit builds the readiness assessment from env, whether or not its
+// scheduled job is enabled: `opsd audit` runs it on demand.
+func NewAudit(env *Env) (*audit.Service, error) {
+	return audit.New(env.Config.Audit, audit.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
+		Logger: env.Logger.With("service", audit.ServiceName), Location: env.Location})
 }

@@ -20,6 +20,8 @@ type Handlers struct {
 	// Role, when set, names this replica's role (leader or follower) in
 	// /readyz.
 	Role func() string
+	// Report, when set, serves /report (the readiness assessment).
+	Report http.Handler
 }
 
 // New returns the operations endpoints as one handler.
@@ -45,6 +47,9 @@ func New(h Handlers) http.Handler {
 	})
 	if h.Metrics != nil {
 		mux.Handle("GET /metrics", h.Metrics)
+	}
+	if h.Report != nil {
+		mux.Handle("/report", h.Report)
 	}
 	return mux
 }

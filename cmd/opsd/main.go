@@ -34,6 +34,8 @@ Usage:
                                                 one reconcile of each service, then exit
   opsd plan --config FILE [--now RFC3339] [--only svc,...] [--json]
                                                 show what would be done; change nothing
+  opsd audit [--config FILE] [--application A] [--format text|json|html]
+                                                production readiness of every application
   opsd dlq list --config FILE [--json]          every dead-letter queue: depth, oldest message, alarm
   opsd dlq replay --config FILE --from s3://bucket/prefix --to QUEUE [--dry-run]
                                                 send archived messages back to a queue
@@ -67,6 +69,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(ctx, args[1:], stdout, stderr)
 	case "plan":
 		err = cmdPlan(ctx, args[1:], stdout, stderr)
+	case "audit":
+		err = cmdAudit(ctx, args[1:], stdout, stderr)
 	case "dlq":
 		err = cmdDLQ(ctx, args[1:], stdout, stderr)
 	case "check-config":

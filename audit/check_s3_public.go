@@ -1,0 +1,48 @@
+package audit
+
+import "strings"
+
+// checkS3PublicAccess: buckets block public access, unless tagged as
+// serving public assets.
+func checkS3PublicAccess() Check {
+	return Check{
+		ID:     "security.s3-block-public-access",
+		Pillar: PillarSecurity,
+		Title:  "S3 buckets block public access",
+		Kinds:  []Kind{KindS3Bucket},
+		Evaluate: func(r *Rules, inv *Inventory) []Finding {
+			var out []Finding
+			for _, b := range inv.Buckets {
+				out = append(out, bucketPublicAccess(r, inv, b))
+			}
+			return out
+		},
+	}
+}
+
+func bucketPublicAccess(r *Rules, inv *Inventory, b Bucket) Finding {
+	if v, ok := b.Tags[r.Keys.PublicAssets]; ok && strings.EqualFold(strings.TrimSpace(v), "true") {
+		return r.notApplicable(inv, b.Resource, "serves public assets (%s=%s)", r.Keys.PublicAssets, v)
+	}
+	if b.Block == nil {
+		return r.fail(inv, b.Resource, "has no Block Public Access configuration")
+	}
+	var off []string
+	for _, s := range []struct {
+		name string
+		on   bool
+	}{
+		{"BlockPublicAcls", b.Block.BlockPublicAcls},
+		{"IgnorePublicAcls", b.Block.IgnorePublicAcls},
+		{"BlockPublicPolicy", b.Block.BlockPublicPolicy},
+		{"RestrictPublicBuckets", b.Block.RestrictPublicBuckets},
+	} {
+		if !s.on {
+			off = append(off, s.name)
+		}
+	}
+	if len(off) > 0 {
+		return r.fail(inv, b.Resource, "Block Public Access is not fully on: %s off", strings.Join(off, ", "))
+	}
+	return r.pass(inv, b.Resource, "Block Public Access fully on")
+}

@@ -1,0 +1,227 @@
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/opsd-dev/opsd/accounts"
+	"github.com/opsd-dev/opsd/notify"
+	"github.com/opsd-dev/opsd/reconcile"
+)
+
+// Deps are what the audit service is given by the daemon.
+type Deps struct {
+	// Targets lists the account × region targets to assess.
+	Targets func(ctx context.Context) ([]accounts.Target, error)
+	// FanOut runs work across targets.
+	FanOut accounts.FanOut
+	// Notifier receives the Slack summary; nil for none.
+	Notifier notify.Notifier
+	// Logger receives the service's log records; nil for none.
+	Logger *slog.Logger
+	// Location is the daemon's timezone, for times in the summary and
+	// the report; nil means UTC.
+	Location *time.Location
+	// Clients builds the AWS clients for a target from its configuration;
+	// nil means [NewClients], the SDK's. Tests pass fakes.
+	Clients func(aws.Config) Clients
+}
+
+// Service is the production readiness assessment.
+type Service struct {
+	cfg    Config
+	deps   Deps
+	rules  *Rules
+	checks []Check
+	log    *slog.Logger
+
+	mu     sync.Mutex
+	latest *Report
+}
+
+var _ reconcile.Service = (*Service)(nil)
+
+// New returns the audit service for cfg.
+func New(cfg Config, deps Deps) (*Service, error) {
+	if errs := cfg.Validate(ServiceName); len(errs) > 0 {
+		return nil, fmt.Errorf("audit configuration: %w", errors.Join(errs...))
+	}
+	if deps.Clients == nil {
+		deps.Clients = NewClients
+	}
+	if deps.Location == nil {
+		deps.Location = time.UTC
+	}
+	log := deps.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Service{cfg: cfg, deps: deps, rules: newRules(cfg), checks: enabledChecks(cfg), log: log}, nil
+}
+
+// Name is "audit".
+func (s *Service) Name() string { return ServiceName }
+
+// Schedule is the assessment job's cron expression.
+func (s *Service) Schedule() string { return s.cfg.Schedule }
+
+// Timeout bounds one assessment.
+func (s *Service) Timeout() time.Duration { return s.cfg.Timeout }
+
+// Latest returns the report of the last Apply reconcile, or nil before
+// the first.
+func (s *Service) Latest() *Report {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.latest
+}
+
+// Assess collects every account and region's resources and judges them
+// against the checklist, as of now. It makes read-only calls only. The
+// errors are the collectors that failed, each naming its account, region
+// and the call; what they would have listed is in the report's gaps. The
+// report is nil only when the targets cannot be listed.
+func (s *Service) Assess(ctx context.Context, now time.Time) (*Report, []error) {
+	if s.deps.Targets == nil {
+		return nil, []error{errors.New("list accounts and regions: no target source configured")}
+	}
+	targets, err := s.deps.Targets(ctx)
+	if err != nil {
+		return nil, []error{fmt.Errorf("list accounts and regions: %w", err)}
+	}
+	type result struct {
+		findings []Finding
+		gaps     []Gap
+		errs     []error
+	}
+	var mu sync.Mutex
+	results := make(map[string]result, len(targets))
+	targetErrs := s.deps.FanOut.Run(ctx, ServiceName, targets, func(ctx context.Context, t accounts.Target) error {
+		inv := collect(ctx, s.deps.Clients(t.Config), t, s.cfg.Concurrency)
+		fs, gs := evaluate(s.checks, s.rules, inv)
+		res := result{findings: fs, gaps: gs, errs: collectorErrors(t, inv)}
+		mu.Lock()
+		results[t.String()] = res
+		mu.Unlock()
+		return nil
+	})
+	var findings []Finding
+	var allGaps []Gap
+	var errs []error
+	for _, t := range targets {
+		res := results[t.String()]
+		findings = append(findings, res.findings...)
+		allGaps = append(allGaps, res.gaps...)
+		errs = append(errs, res.errs...)
+	}
+	for _, err := range targetErrs {
+		var te *accounts.TargetError
+		if errors.As(err, &te) {
+			allGaps = append(allGaps, Gap{Account: te.Target.Account, Region: te.Target.Region, Checks: checkIDsOf(s.checks), Error: te.Err.Error()})
+		}
+		errs = append(errs, err)
+	}
+	for _, err := range errs {
+		s.log.WarnContext(ctx, "audit could not read part of the estate", "error", err.Error())
+	}
+	return buildReport(now.In(s.deps.Location), infos(s.checks), findings, allGaps), errs
+}
+
+// collectorErrors returns the failures of a target's collectors, one per
+// collector, or one for the target when every collector failed (its
+// credentials, usually).
+func collectorErrors(t accounts.Target, inv *Inventory) []error {
+	var out []error
+	for _, col := range collectors() {
+		if err := inv.failed(col.source); err != nil {
+			out = append(out, &accounts.TargetError{Target: t, Err: fmt.Errorf("assess %s: %w", col.source, err)})
+		}
+	}
+	if n := len(collectors()); len(out) == n && n > 1 {
+		return []error{&accounts.TargetError{Target: t, Err: fmt.Errorf("assess: every collector failed: %w", inv.failed(SourceNetwork))}}
+	}
+	return out
+}
+
+func checkIDsOf(checks []Check) []string {
+	ids := make([]string, len(checks))
+	for i, c := range checks {
+		ids[i] = c.ID
+	}
+	return ids
+}
+
+// Reconcile assesses every application as of req.Now. In Plan mode it
+// returns one Reported action per failing finding and tells no one. In
+// Apply mode it also keeps the report as the latest (served at /report)
+// and sends the Slack summary: per application, its score and what
+// changed since the previous report, new failures first.
+func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcile.Result {
+	res := reconcile.Result{Service: ServiceName}
+	rep, errs := s.Assess(ctx, req.Now)
+	res.Errors = errs
+	if rep == nil {
+		if req.Mode == reconcile.Apply {
+			s.send(ctx, req, notAssessed(errs), &res)
+		}
+		return res
+	}
+	for _, f := range rep.Failures() {
+		res.Actions = append(res.Actions, action(rep, f))
+	}
+	if req.Mode != reconcile.Apply {
+		return res
+	}
+	s.mu.Lock()
+	prev := s.latest
+	s.latest = rep
+	s.mu.Unlock()
+	s.send(ctx, req, summarize(prev, rep, s.cfg.ReportURL), &res)
+	return res
+}
+
+// send delivers msg; a failure to deliver it is added to res.Errors.
+func (s *Service) send(ctx context.Context, req reconcile.Request, msg notify.Message, res *reconcile.Result) {
+	if s.deps.Notifier == nil {
+		return
+	}
+	if err := s.deps.Notifier.Notify(ctx, msg); err != nil {
+		s.log.ErrorContext(ctx, "send audit summary", "error", err)
+		res.Errors = append(res.Errors, fmt.Errorf("send audit summary for %s: %w", req.Now.UTC().Format(time.RFC3339), err))
+	}
+}
+
+// action is a failing finding as a reconcile action.
+func action(rep *Report, f Finding) reconcile.Action {
+	d := map[string]string{
+		"application": f.Application,
+		"pillar":      string(f.Pillar),
+		"check":       rep.checkTitle(f.Check),
+		"kind":        string(f.Kind),
+	}
+	if f.Name != "" {
+		d["name"] = f.Name
+	}
+	if f.ARN != "" {
+		d["arn"] = f.ARN
+	}
+	if f.Environment != "" {
+		d["environment"] = f.Environment
+	}
+	return reconcile.Action{
+		Service:  ServiceName,
+		Account:  f.Account,
+		Region:   f.Region,
+		Resource: f.Resource,
+		Action:   f.Check,
+		Reason:   f.Reason,
+		Status:   reconcile.Reported,
+		Details:  d,
+	}
+}

@@ -1,0 +1,23 @@
+package audit
+
+import (
+	"fmt"
+	"strings"
+)
+
+// list joins items with ", ", showing at most max of them and how many
+// more there are.
+func list(items []string, max int) string {
+	if len(items) <= max {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:max], ", ") + fmt.Sprintf(" and %d more", len(items)-max)
+}
+
+// plural returns "1 method has" or "3 methods have".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
