@@ -104,7 +104,7 @@ func TestProcessTwoReplicasElectOneLeader(t *testing.T) {
 	<-a.done
 	b.status(t, func(doc map[string]any) bool { return role(doc) == "leader" })
 	takeover := time.Since(killed)
-	t.Logf("follower took over %s after kill -9 (ttl 5s, renewal every %s)", takeover.Round(10*time.Millisecond), (5*time.Second/3).Round(time.Millisecond))
+	t.Logf("follower took over %s after kill -9 (ttl 5s, renewal every %s)", takeover.Round(10*time.Millisecond), (5 * time.Second / 3).Round(time.Millisecond))
 	if takeover > 5*time.Second+5*time.Second/3+2*time.Second {
 		t.Errorf("takeover took %s, more than ttl + one renewal interval + 2s of slack", takeover)
 	}
