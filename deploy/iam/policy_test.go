@@ -346,11 +346,13 @@ func codeCalls(t *testing.T) []call {
 	return calls
 }
 
-// skipPackage reports whether p is test support rather than opsd: the
-// moto harness and any package named like httptest or slacktest.
+// skipPackage reports whether p is test or demo support rather than opsd:
+// the moto harness, the demo's emulator front, and any package named like
+// httptest or slacktest.
 func skipPackage(p *packages.Package) bool {
 	return p.PkgPath == modulePath+"/internal/mototest" ||
 		strings.HasPrefix(p.PkgPath, modulePath+"/internal/mototest/") ||
+		strings.HasPrefix(p.PkgPath, modulePath+"/demo/") ||
 		strings.HasSuffix(p.Name, "test")
 }
 
