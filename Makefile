@@ -43,7 +43,7 @@ vet:
 staticcheck:
 	$(STATICCHECK) $(PKGS)
 
-## demo: a small estate in a local emulator, one evening run of opsd
+## demo: a small estate in a local emulator; shutdown, patching, backup and dlq run on it
 demo: build
 	./demo/run.sh
 

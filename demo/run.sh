@@ -8,7 +8,9 @@
 #     scan and its alert;
 #   - backup: at the real time (moto dates what it creates by the real
 #     clock): enforcement, the audit and PITR, then a second run that has
-#     nothing to change.
+#     nothing to change;
+#   - dlq: at the real time: the arrival alert for orders-dlq, the archive
+#     of its messages in S3, and a dry-run replay.
 #
 # The emulator is moto_server behind demo/emulator, which answers the SSM
 # and AWS Backup operations moto lacks and forwards everything else. The
@@ -79,6 +81,12 @@ patching:
   poll_interval: 1s # the emulator's commands finish at once
 backup:
   enabled: true
+dlq:
+  enabled: true
+  archive:
+    bucket: opsd-dlq-archive
+    when: arrival   # archive as soon as a message lands (the default waits until shortly before it would expire)
+    wait_time: 1s
 YAML
 
 echo
@@ -149,6 +157,28 @@ echo "### opsd run --once --only backup, again: nothing left to change"
 echo "(a new process: opsd remembers what it told only in memory, so the audit is told again)"
 opsd backup-again.log run --once --only backup
 expect "== backup: 0 done, 0 failed"
+
+echo
+echo "### opsd dlq list (read-only)"
+opsd dlq-list.log dlq list
+
+echo
+echo "### opsd run --once --only dlq (at the real time: the arrival alert, then the archive)"
+opsd dlq.log run --once --only dlq
+expect "DLQ: 3 messages in orders-dlq"
+expect "archived 3 messages to s3://opsd-dlq-archive"
+
+echo
+echo "### The archive in S3, and the dead-letter queue after it"
+aws s3api list-objects-v2 --bucket opsd-dlq-archive --query 'Contents[].{Key:Key,Size:Size}'
+archived=$(command aws s3api list-objects-v2 --bucket opsd-dlq-archive --output text --query 'length(Contents)')
+[ "$archived" = 3 ] || { echo "demo: expected 3 archived messages, found $archived" >&2; exit 1; }
+opsd dlq-list-after.log dlq list
+
+echo
+echo "### opsd dlq replay --dry-run: what a replay to the orders queue would send"
+opsd dlq-replay.log dlq replay --from s3://opsd-dlq-archive/dlq-archive/ --to orders --dry-run
+expect "3 would send"
 
 echo
 echo "(opsd's JSON logs are in $workdir/*.log; the emulator's calls in $workdir/emulator.log)"

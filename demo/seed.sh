@@ -89,3 +89,9 @@ aws sqs create-queue --queue-name orders \
   --attributes "{\"RedrivePolicy\":\"{\\\"deadLetterTargetArn\\\":\\\"$dlq_arn\\\",\\\"maxReceiveCount\\\":\\\"3\\\"}\"}" >/dev/null
 for i in 1 2 3; do aws sqs send-message --queue-url "$dlq" --message-body "{\"order\":$i}" >/dev/null; done
 echo "  orders-dlq (3 messages; dead-letter queue of orders)"
+aws s3api create-bucket --bucket opsd-dlq-archive --create-bucket-configuration LocationConstraint=eu-west-2 >/dev/null
+aws s3api put-public-access-block --bucket opsd-dlq-archive \
+  --public-access-block-configuration BlockPublicAcls=true,IgnorePublicAcls=true,BlockPublicPolicy=true,RestrictPublicBuckets=true
+aws s3api put-bucket-encryption --bucket opsd-dlq-archive \
+  --server-side-encryption-configuration '{"Rules":[{"ApplyServerSideEncryptionByDefault":{"SSEAlgorithm":"AES256"}}]}'
+echo "  opsd-dlq-archive (S3 bucket for the DLQ archive: public access blocked, encrypted)"
