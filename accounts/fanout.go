@@ -2,6 +2,7 @@ package accounts
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -37,6 +38,36 @@ func (e *TargetError) Unwrap() error { return e.Err }
 // target, in target order. One target failing never stops the others; a
 // cancelled ctx stops targets not yet started.
 func (f FanOut) Run(ctx context.Context, name string, targets []Target, fn func(ctx context.Context, t Target) error) []error {
+	return f.run(ctx, name, targets, func(ctx context.Context, _ int, t Target) error { return fn(ctx, t) })
+}
+
+// Collect is Run for work that returns a value: it returns each target's
+// value in target order (the zero value for a target fn never ran on) and
+// the failures, one per failed target, in target order.
+func Collect[T any](ctx context.Context, f FanOut, name string, targets []Target, fn func(ctx context.Context, t Target) (T, error)) ([]T, []error) {
+	out := make([]T, len(targets))
+	errs := f.run(ctx, name, targets, func(ctx context.Context, i int, t Target) error {
+		v, err := fn(ctx, t)
+		out[i] = v
+		return err
+	})
+	return out, errs
+}
+
+// ListTargets calls list, the targets source a service was given, and
+// names the failure; a nil source is an error too.
+func ListTargets(ctx context.Context, list func(ctx context.Context) ([]Target, error)) ([]Target, error) {
+	if list == nil {
+		return nil, errors.New("list accounts and regions: no target source configured")
+	}
+	targets, err := list(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("list accounts and regions: %w", err)
+	}
+	return targets, nil
+}
+
+func (f FanOut) run(ctx context.Context, name string, targets []Target, fn func(ctx context.Context, i int, t Target) error) []error {
 	limit := f.Limit
 	if limit < 1 {
 		limit = 1
@@ -63,7 +94,7 @@ func (f FanOut) Run(ctx context.Context, name string, targets []Target, fn func(
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
-			errs[i] = f.one(ctx, tracer, name, t, fn)
+			errs[i] = f.one(ctx, tracer, name, t, func(ctx context.Context, t Target) error { return fn(ctx, i, t) })
 		}()
 	}
 	wg.Wait()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -202,5 +203,32 @@ func TestFanOutTracesEachTarget(t *testing.T) {
 	}
 	if attrs["cloud.account.id"] != all[1].Account || attrs["cloud.region"] != "eu-west-2" {
 		t.Errorf("span attributes = %v", attrs)
+	}
+}
+
+func TestCollectKeepsTargetOrderAndFailures(t *testing.T) {
+	targets := []accounts.Target{{Account: "1", Region: "a"}, {Account: "2", Region: "b"}, {Account: "3", Region: "c"}}
+	got, errs := accounts.Collect(context.Background(), accounts.FanOut{Limit: 3}, "test", targets, func(_ context.Context, tg accounts.Target) (string, error) {
+		if tg.Account == "2" {
+			return "partial", errors.New("boom")
+		}
+		return tg.String(), nil
+	})
+	if want := []string{"1/a", "partial", "3/c"}; !slices.Equal(got, want) {
+		t.Errorf("values = %v, want %v", got, want)
+	}
+	var te *accounts.TargetError
+	if len(errs) != 1 || !errors.As(errs[0], &te) || te.Target.Account != "2" {
+		t.Errorf("errors = %v, want one TargetError for account 2", errs)
+	}
+}
+
+func TestListTargetsNamesTheFailure(t *testing.T) {
+	if _, err := accounts.ListTargets(context.Background(), nil); err == nil || err.Error() != "list accounts and regions: no target source configured" {
+		t.Errorf("nil source: %v", err)
+	}
+	_, err := accounts.ListTargets(context.Background(), func(context.Context) ([]accounts.Target, error) { return nil, errors.New("denied") })
+	if err == nil || err.Error() != "list accounts and regions: denied" {
+		t.Errorf("failing source: %v", err)
 	}
 }

@@ -88,34 +88,24 @@ func (s *Service) Latest() *Report {
 // and the call; what they would have listed is in the report's gaps. The
 // report is nil only when the targets cannot be listed.
 func (s *Service) Assess(ctx context.Context, now time.Time) (*Report, []error) {
-	if s.deps.Targets == nil {
-		return nil, []error{errors.New("list accounts and regions: no target source configured")}
-	}
-	targets, err := s.deps.Targets(ctx)
+	targets, err := accounts.ListTargets(ctx, s.deps.Targets)
 	if err != nil {
-		return nil, []error{fmt.Errorf("list accounts and regions: %w", err)}
+		return nil, []error{err}
 	}
 	type result struct {
 		findings []Finding
 		gaps     []Gap
 		errs     []error
 	}
-	var mu sync.Mutex
-	results := make(map[string]result, len(targets))
-	targetErrs := s.deps.FanOut.Run(ctx, ServiceName, targets, func(ctx context.Context, t accounts.Target) error {
+	results, targetErrs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) (result, error) {
 		inv := collect(ctx, s.deps.Clients(t.Config), t, s.cfg.Concurrency)
 		fs, gs := evaluate(s.checks, s.rules, inv)
-		res := result{findings: fs, gaps: gs, errs: collectorErrors(t, inv)}
-		mu.Lock()
-		results[t.String()] = res
-		mu.Unlock()
-		return nil
+		return result{findings: fs, gaps: gs, errs: collectorErrors(t, inv)}, nil
 	})
 	var findings []Finding
 	var allGaps []Gap
 	var errs []error
-	for _, t := range targets {
-		res := results[t.String()]
+	for _, res := range results {
 		findings = append(findings, res.findings...)
 		allGaps = append(allGaps, res.gaps...)
 		errs = append(errs, res.errs...)

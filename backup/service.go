@@ -108,30 +108,21 @@ func (s *Service) Timeout() time.Duration { return s.cfg.Timeout }
 // its failure is in Result.Errors.
 func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcile.Result {
 	res := reconcile.Result{Service: ServiceName}
-	if s.deps.Targets == nil {
-		res.Errors = []error{errors.New("list accounts and regions: no target source configured")}
-		return res
-	}
-	targets, err := s.deps.Targets(ctx)
+	targets, err := accounts.ListTargets(ctx, s.deps.Targets)
 	if err != nil {
-		res.Errors = []error{fmt.Errorf("list accounts and regions: %w", err)}
-		if req.Mode == reconcile.Apply {
+		res.Errors = []error{err}
+		if req.Mode == reconcile.Apply && s.deps.Targets != nil {
 			s.notify(ctx, req, nil, res.Errors, &res)
 		}
 		return res
 	}
-	var mu sync.Mutex
-	byTarget := make(map[string]*targetRun, len(targets))
-	res.Errors = s.deps.FanOut.Run(ctx, ServiceName, targets, func(ctx context.Context, t accounts.Target) error {
-		run, err := s.reconcileTarget(ctx, t, req)
-		mu.Lock()
-		byTarget[t.String()] = run
-		mu.Unlock()
-		return err
+	byTarget, errs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) (*targetRun, error) {
+		return s.reconcileTarget(ctx, t, req)
 	})
+	res.Errors = errs
 	var runs []*targetRun
-	for _, t := range targets {
-		if r := byTarget[t.String()]; r != nil {
+	for _, r := range byTarget {
+		if r != nil {
 			runs = append(runs, r)
 			res.Actions = append(res.Actions, r.actions(req.Mode, s.cfg.Tags, req.Now)...)
 		}

@@ -9,7 +9,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -49,22 +48,14 @@ type QueueStatus struct {
 // read (each names its account and region). It makes read-only calls
 // only.
 func (s *Service) List(ctx context.Context, now time.Time) ([]QueueStatus, []error) {
-	if s.deps.Targets == nil {
-		return nil, []error{errors.New("list accounts and regions: no target source configured")}
-	}
-	targets, err := s.deps.Targets(ctx)
+	targets, err := accounts.ListTargets(ctx, s.deps.Targets)
 	if err != nil {
-		return nil, []error{fmt.Errorf("list accounts and regions: %w", err)}
+		return nil, []error{err}
 	}
-	var mu sync.Mutex
-	var out []QueueStatus
-	errs := s.deps.FanOut.Run(ctx, ServiceName, targets, func(ctx context.Context, t accounts.Target) error {
-		qs, err := s.listTarget(ctx, t, now)
-		mu.Lock()
-		out = append(out, qs...)
-		mu.Unlock()
-		return err
+	byTarget, errs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) ([]QueueStatus, error) {
+		return s.listTarget(ctx, t, now)
 	})
+	out := slices.Concat(byTarget...)
 	slices.SortFunc(out, func(a, b QueueStatus) int {
 		return strings.Compare(a.Account+"/"+a.Region+"/"+a.Name, b.Account+"/"+b.Region+"/"+b.Name)
 	})

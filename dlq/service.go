@@ -106,29 +106,24 @@ func (s *Service) Timeout() time.Duration { return s.cfg.Timeout }
 // Result.Errors.
 func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcile.Result {
 	res := reconcile.Result{Service: ServiceName}
-	if s.deps.Targets == nil {
-		res.Errors = []error{errors.New("list accounts and regions: no target source configured")}
-		return res
-	}
-	targets, err := s.deps.Targets(ctx)
+	targets, err := accounts.ListTargets(ctx, s.deps.Targets)
 	if err != nil {
-		res.Errors = []error{fmt.Errorf("list accounts and regions: %w", err)}
-		if req.Mode == reconcile.Apply {
+		res.Errors = []error{err}
+		if req.Mode == reconcile.Apply && s.deps.Targets != nil {
 			s.tellProblems(ctx, nil, res.Errors, &res)
 		}
 		return res
 	}
-	var mu sync.Mutex
+	byTarget, errs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) (targetRun, error) {
+		return s.reconcileTarget(ctx, t, req)
+	})
+	res.Errors = errs
 	var runs []*queueRun
 	var extra []reconcile.Action
-	res.Errors = s.deps.FanOut.Run(ctx, ServiceName, targets, func(ctx context.Context, t accounts.Target) error {
-		tr, err := s.reconcileTarget(ctx, t, req)
-		mu.Lock()
+	for _, tr := range byTarget {
 		runs = append(runs, tr.runs...)
 		extra = append(extra, tr.extra...)
-		mu.Unlock()
-		return err
-	})
+	}
 	slices.SortFunc(runs, func(a, b *queueRun) int { return strings.Compare(a.q.key(), b.q.key()) })
 	if req.Mode == reconcile.Apply {
 		s.tellArrivals(ctx, req.Now, runs)

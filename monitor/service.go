@@ -93,31 +93,23 @@ type targetResult struct {
 // partial read).
 func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcile.Result {
 	res := reconcile.Result{Service: ServiceName}
-	if s.deps.Targets == nil {
-		res.Errors = []error{errors.New("list accounts and regions: no target source configured")}
-		return res
-	}
-	targets, err := s.deps.Targets(ctx)
+	targets, err := accounts.ListTargets(ctx, s.deps.Targets)
 	if err != nil {
-		res.Errors = []error{fmt.Errorf("list accounts and regions: %w", err)}
-		if req.Mode == reconcile.Apply {
+		res.Errors = []error{err}
+		if req.Mode == reconcile.Apply && s.deps.Targets != nil {
 			s.notify(ctx, req, nil, res.Errors, &res)
 		}
 		return res
 	}
-	var mu sync.Mutex
-	byTarget := make(map[string]targetResult, len(targets))
-	res.Errors = s.deps.FanOut.Run(ctx, ServiceName, targets, func(ctx context.Context, t accounts.Target) error {
+	byTarget, errs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) (*targetResult, error) {
 		tr, err := s.reconcileTarget(ctx, t, req.Mode)
-		mu.Lock()
-		byTarget[t.String()] = tr
-		mu.Unlock()
-		return err
+		return &tr, err
 	})
+	res.Errors = errs
 	var all []targetResult
-	for _, t := range targets {
-		if tr, ok := byTarget[t.String()]; ok {
-			all = append(all, tr)
+	for _, tr := range byTarget {
+		if tr != nil { // nil: the target was never started
+			all = append(all, *tr)
 		}
 	}
 	for _, tr := range all {

@@ -2,7 +2,6 @@ package patching
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -120,14 +119,10 @@ type targetRun struct {
 // Result.Errors.
 func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcile.Result {
 	res := reconcile.Result{Service: ServiceName}
-	if s.deps.Targets == nil {
-		res.Errors = []error{errors.New("list accounts and regions: no target source configured")}
-		return res
-	}
-	targets, err := s.deps.Targets(ctx)
+	targets, err := accounts.ListTargets(ctx, s.deps.Targets)
 	if err != nil {
-		res.Errors = []error{fmt.Errorf("list accounts and regions: %w", err)}
-		if req.Mode == reconcile.Apply {
+		res.Errors = []error{err}
+		if req.Mode == reconcile.Apply && s.deps.Targets != nil {
 			s.tellErrors(ctx, res.Errors, &res)
 		}
 		return res
@@ -135,18 +130,13 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 	follow, cancel := s.followContext(ctx)
 	defer cancel()
 
-	var mu sync.Mutex
-	runs := make(map[string]*targetRun, len(targets))
-	res.Errors = s.deps.FanOut.Run(ctx, ServiceName, targets, func(ctx context.Context, t accounts.Target) error {
-		tr, err := s.reconcileTarget(ctx, follow, t, req)
-		mu.Lock()
-		runs[t.String()] = tr
-		mu.Unlock()
-		return err
+	runs, errs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) (*targetRun, error) {
+		return s.reconcileTarget(ctx, follow, t, req)
 	})
+	res.Errors = errs
 	var ordered []*targetRun
-	for _, t := range targets {
-		if tr := runs[t.String()]; tr != nil {
+	for _, tr := range runs {
+		if tr != nil {
 			ordered = append(ordered, tr)
 			res.Actions = append(res.Actions, s.actions(tr, req.Mode)...)
 		}

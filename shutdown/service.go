@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -85,31 +86,19 @@ func (s *Service) Timeout() time.Duration { return s.cfg.Timeout }
 // stops the others; its failure is in Result.Errors.
 func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcile.Result {
 	res := reconcile.Result{Service: ServiceName}
-	if s.deps.Targets == nil {
-		res.Errors = []error{errors.New("list accounts and regions: no target source configured")}
-		return res
-	}
-	targets, err := s.deps.Targets(ctx)
+	targets, err := accounts.ListTargets(ctx, s.deps.Targets)
 	if err != nil {
-		res.Errors = []error{fmt.Errorf("list accounts and regions: %w", err)}
-		if req.Mode == reconcile.Apply {
+		res.Errors = []error{err}
+		if req.Mode == reconcile.Apply && s.deps.Targets != nil {
 			s.notify(ctx, req, nil, res.Errors, &res)
 		}
 		return res
 	}
-	var mu sync.Mutex
-	byTarget := make(map[string][]*task, len(targets))
-	res.Errors = s.deps.FanOut.Run(ctx, ServiceName, targets, func(ctx context.Context, t accounts.Target) error {
-		tasks, err := s.reconcileTarget(ctx, t, req)
-		mu.Lock()
-		byTarget[t.String()] = tasks
-		mu.Unlock()
-		return err
+	byTarget, errs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) ([]*task, error) {
+		return s.reconcileTarget(ctx, t, req)
 	})
-	var all []*task
-	for _, t := range targets {
-		all = append(all, byTarget[t.String()]...)
-	}
+	res.Errors = errs
+	all := slices.Concat(byTarget...)
 	sort.SliceStable(all, func(i, j int) bool {
 		x, y := all[i].r, all[j].r
 		if x.Account != y.Account {
