@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -188,4 +189,52 @@ func TestECSTaskDefinition(t *testing.T) {
 			t.Errorf("secret %s from %s: want an OPSD_ variable from an SSM parameter ARN", s.Name, s.ValueFrom)
 		}
 	}
+}
+
+// maxExposure is the highest `systemd-analyze security` exposure level the
+// unit may have; the README records the current figure (1.1, "OK").
+const maxExposure = 1.5
+
+// TestSystemdSecurityExposure keeps the unit's sandbox tight: the overall
+// exposure level systemd-analyze computes for it stays at or below
+// maxExposure.
+func TestSystemdSecurityExposure(t *testing.T) {
+	analyze, err := exec.LookPath("systemd-analyze")
+	if err != nil {
+		t.Skip("systemd-analyze not installed")
+	}
+	out, err := exec.Command(analyze, "security", "--offline=true", "--no-pager", "systemd/opsd.service").CombinedOutput()
+	if err != nil {
+		t.Fatalf("systemd-analyze security: %v\n%s", err, out)
+	}
+	level, ok := exposureLevel(string(out))
+	if !ok {
+		t.Fatalf("systemd-analyze security printed no overall exposure level:\n%s", out)
+	}
+	t.Logf("exposure level %.1f", level)
+	if level > maxExposure {
+		t.Errorf("exposure level %.1f, want at most %.1f:\n%s", level, maxExposure, out)
+	}
+}
+
+// exposureLevel reads the figure from systemd-analyze security's
+// "Overall exposure level for opsd.service: 1.1 OK" line.
+func exposureLevel(out string) (float64, bool) {
+	for _, line := range strings.Split(out, "\n") {
+		_, rest, found := strings.Cut(line, "Overall exposure level for ")
+		if !found {
+			continue
+		}
+		_, rest, found = strings.Cut(rest, ": ")
+		if !found {
+			return 0, false
+		}
+		fields := strings.Fields(rest)
+		if len(fields) == 0 {
+			return 0, false
+		}
+		v, err := strconv.ParseFloat(fields[0], 64)
+		return v, err == nil
+	}
+	return 0, false
 }
