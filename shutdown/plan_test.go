@@ -401,6 +401,7 @@ func BenchmarkDecide(b *testing.B) {
 	for i := 0; b.Loop(); i++ {
 		_ = p.Decide(obs[i%len(obs)], now.Add(time.Duration(i%1440)*time.Minute))
 	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "decisions/s")
 }
 
 // BenchmarkOff measures the bare schedule question.
