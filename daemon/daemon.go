@@ -144,6 +144,9 @@ func Run(ctx context.Context, opts Options) error {
 	if err := d.apply(ctx, cfg, true); err != nil {
 		return err
 	}
+	// The first AWS check goes out before the jobs due at start, so
+	// readiness does not wait behind their calls.
+	go d.checkAWS(bg)
 	d.sched.Start()
 	handlers := httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler(), Report: audit.ReportHandler(d.latestReport)}
 	if d.lease != nil {
@@ -159,7 +162,6 @@ func Run(ctx context.Context, opts Options) error {
 		opts.Listening(ln.Addr().String())
 	}
 
-	go d.checkAWS(bg)
 	go func() {
 		// The scheduler answering is the liveness the watchdog vouches
 		// for: a wedged scheduler stops the pings and systemd restarts us.
