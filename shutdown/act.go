@@ -46,13 +46,16 @@ type actor struct {
 	log *slog.Logger
 }
 
-// run carries out every task's action, then records the outcome on each
-// resource: opsd's marker tags after a success, the last-error tag after a
-// failure.
+// run records its intent on every resource it is about to stop, carries
+// out every task's action, then records the outcome on each resource:
+// opsd's marker tags after a success, the last-error tag after a failure.
 func (a *actor) run(ctx context.Context, tasks []*task) {
+	a.intend(ctx, tasks)
 	var stop, start []*task
 	for _, t := range tasks {
 		switch {
+		case t.err != nil:
+			// Its intent could not be recorded: not stopped.
 		case t.d.Action != ActionStop && t.d.Action != ActionStart:
 			// ActionMark changes nothing but the marker, written below.
 		case t.r.Kind == KindEC2 && t.d.Action == ActionStop:
@@ -68,6 +71,35 @@ func (a *actor) run(ctx context.Context, tasks []*task) {
 	a.stopInstances(ctx, stop)
 	a.startInstances(ctx, start)
 	a.record(ctx, tasks)
+}
+
+// intend writes the LastStopping marker on every EC2 instance and
+// database about to be stopped (a group gets it with its saved capacity,
+// see [actor.scaleGroup]), so that a stop whose outcome opsd never
+// records is still known as its own. A resource whose intent cannot be
+// written is not stopped: opsd stops nothing it could lose track of.
+func (a *actor) intend(ctx context.Context, tasks []*task) {
+	byKind := map[Kind][]*task{}
+	var kinds []Kind
+	for _, t := range tasks {
+		if t.d.Action != ActionStop || t.r.Kind == KindASG {
+			continue
+		}
+		if _, seen := byKind[t.r.Kind]; !seen {
+			kinds = append(kinds, t.r.Kind)
+		}
+		byKind[t.r.Kind] = append(byKind[t.r.Kind], t)
+	}
+	tags := a.planner.MarkerTags(LastStopping, a.now)
+	for _, k := range kinds {
+		ts := byKind[k]
+		errs := a.setTags(ctx, k, resourcesOf(ts), tags)
+		for _, t := range ts {
+			if err := errs[t.r.ID]; err != nil {
+				t.err = failed(ActionStop, k, "record the stop in tag "+a.keys.LastAction+" first", err)
+			}
+		}
+	}
 }
 
 // isolate calls call for ids in batches of size. A batch that fails is

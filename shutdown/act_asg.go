@@ -12,12 +12,13 @@ import (
 // scaleGroup stops or starts an Auto Scaling group.
 //
 // Stopping saves the group's min, max and desired capacity in the
-// asg_capacity tag and then sets all three to zero. Max goes to zero too,
-// so that nothing (a scaling policy, a scheduled action, someone raising
-// desired by mistake) can launch instances while the group is meant to be
-// off; the tag holds everything needed to put it back. The tag is written
-// first: a group is never scaled to zero without its capacity saved on it,
-// so a restart of opsd loses nothing.
+// asg_capacity tag, with the LastStopping marker, and then sets all three
+// to zero. Max goes to zero too, so that nothing (a scaling policy, a
+// scheduled action, someone raising desired by mistake) can launch
+// instances while the group is meant to be off; the tag holds everything
+// needed to put it back. The tag is written first: a group is never scaled
+// to zero without its capacity saved on it, so a restart of opsd loses
+// nothing.
 //
 // Starting restores the saved capacity; the tag is removed once opsd has
 // recorded the start (see [actor.record]).
@@ -26,7 +27,9 @@ func (a *actor) scaleGroup(ctx context.Context, t *task) {
 	switch t.d.Action {
 	case ActionStop:
 		saved := t.r.Capacity
-		if err := a.setGroupTags(ctx, name, map[string]string{a.keys.ASGCapacity: saved.String()}); err != nil {
+		tags := a.planner.MarkerTags(LastStopping, a.now)
+		tags[a.keys.ASGCapacity] = saved.String()
+		if err := a.setGroupTags(ctx, name, tags); err != nil {
 			t.err = failed(ActionStop, KindASG, "save capacity in tag "+a.keys.ASGCapacity, err)
 			return
 		}

@@ -34,7 +34,7 @@ import (
 //	    out_of_hours: OutOfHoursShutdown   # present = default schedule
 //	    weekend: WeekendShutdown     # present = weekend schedule
 //	    schedule: opsd:schedule      # value names a schedule below
-//	    last_action: opsd:shutdown:last-action        # written by opsd: stop, start or override
+//	    last_action: opsd:shutdown:last-action        # written by opsd: stopping, stop, start or override
 //	    last_action_at: opsd:shutdown:last-action-at  # written by opsd: RFC 3339 UTC
 //	    last_error: opsd:shutdown:last-error          # written by opsd on failure, removed on success
 //	    asg_capacity: opsd:shutdown:asg-capacity      # written by opsd: an ASG's min/max/desired before it was scaled to zero

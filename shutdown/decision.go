@@ -16,8 +16,9 @@ const (
 	// ActionStart: start it (an ASG: restore its capacity), then record
 	// LastStart.
 	ActionStart Verb = "start"
-	// ActionMark: change nothing but record LastOverride: it was started by
-	// someone else after opsd stopped it.
+	// ActionMark: change nothing but record a marker: LastOverride when it
+	// was started by someone else after opsd stopped it, LastStop when
+	// opsd stopped it without recording so (CauseStopUnrecorded).
 	ActionMark Verb = "mark"
 	// ActionReport: tell a person; change nothing.
 	ActionReport Verb = "report"
@@ -48,6 +49,10 @@ const (
 	CauseOffPeriod
 	// CauseAlreadyStopped: off period and stopped.
 	CauseAlreadyStopped
+	// CauseStopUnrecorded: off period and stopped by opsd, whose record of
+	// the stop was never written (its marker still says LastStopping):
+	// record it.
+	CauseStopUnrecorded
 	// CauseRDSAutoStart: off period, and AWS restarted the database 7 days
 	// after opsd stopped it: stop again.
 	CauseRDSAutoStart
@@ -89,8 +94,12 @@ type Decision struct {
 	Cause Cause
 	// Intent is what the tags ask for.
 	Intent Intent
-	// Marker is opsd's record of its last action on the resource.
+	// Marker is opsd's record of its last action on the resource, with a
+	// LastStopping marker settled against the resource's state.
 	Marker Marker
+	// Unrecorded is set when Marker is a LastStop read from a LastStopping
+	// marker: opsd stopped the resource but never recorded it.
+	Unrecorded bool
 	// Window is the schedule's current off or on period; zero when no
 	// schedule was evaluated.
 	Window Window
@@ -147,6 +156,9 @@ func (d Decision) RecordAfter() LastAction {
 	case ActionStart:
 		return LastStart
 	case ActionMark:
+		if d.Cause == CauseStopUnrecorded {
+			return LastStop
+		}
 		return LastOverride
 	}
 	return ""

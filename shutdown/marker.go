@@ -8,7 +8,7 @@ import (
 // LastAction is what opsd last did to a resource, as recorded in the
 // last-action marker tag (opsd:shutdown:last-action) with its time in
 // opsd:shutdown:last-action-at (RFC 3339, UTC). opsd writes both together,
-// and only after the action succeeded.
+// after the action succeeded; before a stop it writes LastStopping.
 type LastAction string
 
 // The values of the last-action tag.
@@ -24,6 +24,14 @@ const (
 	// until the next off period begins; a later stop is someone else's,
 	// so opsd does not start it.
 	LastOverride LastAction = "override"
+	// LastStopping: opsd was about to stop the resource. It is written
+	// before the stop and replaced by LastStop once the stop succeeded, so
+	// a stop opsd made but never recorded (the daemon killed between the
+	// two calls, or the marker write failed) is still known as opsd's: on a
+	// stopped resource it reads as LastStop, and the stop is recorded at
+	// the next reconcile; on a running one (the stop failed or never
+	// happened) as no marker at all.
+	LastStopping LastAction = "stopping"
 )
 
 // Marker is opsd's record, in the resource's tags, of its last action.
@@ -57,6 +65,8 @@ func (p *Planner) marker(tags map[string]string) Marker {
 		action = LastStart
 	case string(LastOverride):
 		action = LastOverride
+	case string(LastStopping):
+		action = LastStopping
 	default:
 		return Marker{}
 	}
@@ -65,6 +75,20 @@ func (p *Planner) marker(tags map[string]string) Marker {
 		return Marker{}
 	}
 	return Marker{Action: action, At: t}
+}
+
+// settle reads a LastStopping marker against the resource's state: a
+// stopped (or stopping) resource was stopped by opsd, whose record of it
+// was never written; on any other the stop did not take, and there is no
+// marker. Other markers are returned as they are.
+func (m Marker) settle(s State) Marker {
+	if m.Action != LastStopping {
+		return m
+	}
+	if s == StateStopped || s == StateStopping {
+		return Marker{Action: LastStop, At: m.At}
+	}
+	return Marker{}
 }
 
 // MarkerTags returns the tags that record action at time at, to write on

@@ -43,6 +43,10 @@ func (p *Planner) Decide(o Observation, now time.Time) Decision {
 	}
 	d.Intent = p.Intent(o.Tags)
 	d.Marker = p.marker(o.Tags)
+	if d.Marker.Action == LastStopping {
+		d.Marker = d.Marker.settle(o.State)
+		d.Unrecorded = d.Marker.Valid()
+	}
 	in := &d.Intent
 	switch {
 	case in.Problems != 0:
@@ -74,6 +78,9 @@ func (p *Planner) Decide(o Observation, now time.Time) Decision {
 func (d Decision) decideOff() Decision {
 	o, m, start := &d.Observation, d.Marker, d.Window.Start
 	if o.State == StateStopped {
+		if d.Unrecorded {
+			return d.with(ActionMark, CauseStopUnrecorded)
+		}
 		return d.with(ActionNone, CauseAlreadyStopped)
 	}
 	switch hold, ok, err := d.patchingHold(); {

@@ -149,6 +149,28 @@ func TestDecideDefaultSchedule(t *testing.T) {
 	})
 }
 
+// A stop opsd made but never recorded (killed between the stop and its
+// marker) is known by the LastStopping marker written before it.
+func TestDecideStopNotRecorded(t *testing.T) {
+	p := testPlanner(t)
+	runPlanCases(t, p, []planCase{
+		{name: "off period, stopped, intent only: record the stop", state: StateStopped, tags: devTags(), action: LastStopping, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-03T19:10:00Z",
+			want: ActionMark, cause: CauseStopUnrecorded, reason: "stopped by opsd at Tue 3 Mar 19:05 GMT, not recorded then: recorded now"},
+		{name: "on period, stopped, intent only: start", state: StateStopped, tags: devTags(), action: LastStopping, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-04T07:05:00Z",
+			want: ActionStart, cause: CauseOnPeriod},
+		{name: "off period, running, intent only (the stop failed): stop", state: StateRunning, tags: devTags(), action: LastStopping, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-03T19:10:00Z",
+			want: ActionStop, cause: CauseOffPeriod},
+		{name: "on period, running, intent only: nothing", state: StateRunning, tags: devTags(), action: LastStopping, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-04T07:05:00Z",
+			want: ActionNone, cause: CauseAlreadyRunning},
+		{name: "untagged since, stopped, intent only: orphan reported", state: StateStopped, tags: map[string]string{"Environment": "dev"}, action: LastStopping, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-04T07:05:00Z",
+			want: ActionReport, cause: CauseOrphan},
+	})
+	d := p.Decide(Observation{Kind: KindEC2, ID: "i-1", State: StateStopped, Tags: tagsWith(devTags(), LastStopping, "2026-03-03T19:05:00Z")}, mustTime(t, "2026-03-03T19:10:00Z"))
+	if d.RecordAfter() != LastStop {
+		t.Errorf("RecordAfter = %q, want %q", d.RecordAfter(), LastStop)
+	}
+}
+
 func TestDecideScopeAndReports(t *testing.T) {
 	p := testPlanner(t)
 	offNow := "2026-03-03T19:05:00Z"

@@ -48,6 +48,8 @@ func (d Decision) Reason() string {
 		return period + d.catchUp()
 	case CauseAlreadyStopped:
 		return period + "; already stopped"
+	case CauseStopUnrecorded:
+		return fmt.Sprintf("%s; stopped by opsd at %s, not recorded then: recorded now", period, d.local(m.At))
 	case CauseRDSAutoStart:
 		return fmt.Sprintf("%s; AWS restarted the database 7 days after opsd stopped it at %s: stopping it again", period, d.local(m.At))
 	case CauseStartedOutside:

@@ -23,9 +23,10 @@ import (
 // failure the last-error tag, best effort.
 //
 // The marker is written only after the action succeeded: written before,
-// a failed stop would look like one opsd made and someone undid. A stop
-// whose marker cannot be written is a failure, because opsd will not start
-// a resource it has no record of stopping.
+// a failed stop would look like one opsd made and someone undid. (Before a
+// stop opsd writes LastStopping, which says only that it meant to stop.)
+// A stop whose marker cannot be written is a failure, told to people; the
+// LastStopping marker still lets the next run record it.
 func (a *actor) record(ctx context.Context, tasks []*task) {
 	type batch struct {
 		kind Kind
@@ -63,7 +64,7 @@ func (a *actor) recordFailed(t *task, err error) *failure {
 	var msg string
 	switch t.d.Action {
 	case ActionStop:
-		msg = fmt.Sprintf("stopped, but recording it in tag %s failed: %s; opsd will not start it again by itself", a.keys.LastAction, detail)
+		msg = fmt.Sprintf("stopped, but recording it in tag %s failed: %s; the next run records it", a.keys.LastAction, detail)
 	case ActionStart:
 		msg = fmt.Sprintf("started, but recording it in tag %s failed: %s", a.keys.LastAction, detail)
 	default:
@@ -85,7 +86,7 @@ func (a *actor) clearStale(ctx context.Context, tasks []*task) {
 		if _, ok := t.r.Tags[a.keys.LastError]; ok {
 			keys = append(keys, a.keys.LastError)
 		}
-		if _, ok := t.r.Tags[a.keys.ASGCapacity]; ok && t.r.Kind == KindASG && t.d.Action != ActionStop {
+		if _, ok := t.r.Tags[a.keys.ASGCapacity]; ok && t.r.Kind == KindASG && t.d.RecordAfter() != LastStop {
 			keys = append(keys, a.keys.ASGCapacity)
 		}
 		return batch{t.r.Kind, strings.Join(keys, "\x00")}, len(keys) > 0

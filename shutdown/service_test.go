@@ -142,8 +142,8 @@ func TestStopBatchIsolatesTheFailingInstance(t *testing.T) {
 		t.Errorf("i-bad is %s", f.ec2.state("i-bad"))
 	}
 	badTags := f.ec2.tags("i-bad")
-	if _, ok := badTags["opsd:shutdown:last-action"]; ok {
-		t.Errorf("failed instance has a marker: %v", badTags)
+	if m, ok := badTags["opsd:shutdown:last-action"]; ok && m != string(LastStopping) {
+		t.Errorf("failed instance has a marker other than the intent: %v", badTags)
 	}
 	if !strings.HasPrefix(badTags["opsd:shutdown:last-error"], "stop failed: IncorrectInstanceState") {
 		t.Errorf("i-bad last-error tag = %q", badTags["opsd:shutdown:last-error"])
@@ -344,6 +344,31 @@ func TestAutoScalingGroupCapacitySavedAndRestored(t *testing.T) {
 	}
 }
 
+// A group opsd scaled to zero without recording the stop (killed before
+// its marker) keeps its saved capacity when the stop is recorded later,
+// and is restored in the morning.
+func TestGroupStopNotRecordedKeepsItsCapacity(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	f := h.f()
+	f.asg.add("dev-web", Capacity{}, withTags(dev(), "opsd:shutdown:asg-capacity", "min=1,max=3,desired=2",
+		"opsd:shutdown:last-action", "stopping", "opsd:shutdown:last-action-at", evening))
+	res := h.run(t, "2026-11-24T19:10:00Z", reconcile.Apply)
+	if a := byResource(res)["dev-web"]; a.Action != "mark" || a.Status != reconcile.Done {
+		t.Fatalf("dev-web: %+v", a)
+	}
+	tags := f.asg.tags("dev-web")
+	if tags["opsd:shutdown:asg-capacity"] != "min=1,max=3,desired=2" || tags["opsd:shutdown:last-action"] != "stop" {
+		t.Errorf("tags after recording the stop = %v", tags)
+	}
+	if msgs := h.rec.Messages(); len(msgs) != 0 {
+		t.Errorf("recording a stop sent %d messages", len(msgs))
+	}
+	h.run(t, morning, reconcile.Apply)
+	if c := f.asg.capacity("dev-web"); c != (Capacity{Min: 1, Max: 3, Desired: 2}) {
+		t.Errorf("capacity in the morning = %v", c)
+	}
+}
+
 func TestGroupWithoutSavedCapacityIsNotGuessed(t *testing.T) {
 	h := newHarness(t, DefaultConfig())
 	f := h.f()
@@ -517,12 +542,57 @@ func TestMarkerWriteFailureAfterStopIsAFailure(t *testing.T) {
 	f := h.f()
 	f.ec2.add("i-1", "running", dev())
 	f.ec2.tagErr = func(ids []string, tags []ec2types.Tag) error {
-		return apiError("UnauthorizedOperation", "not allowed to tag")
+		for _, tg := range tags {
+			if aws.ToString(tg.Value) == string(LastStop) {
+				return apiError("UnauthorizedOperation", "not allowed to tag")
+			}
+		}
+		return nil
 	}
 	res := h.run(t, evening, reconcile.Apply)
 	a := byResource(res)["i-1"]
 	if a.Status != reconcile.Failed || !strings.Contains(a.Error, "stopped, but recording it in tag opsd:shutdown:last-action failed") {
 		t.Errorf("i-1: %s %q", a.Status, a.Error)
+	}
+	if f.ec2.state("i-1") != "stopped" || f.ec2.tags("i-1")["opsd:shutdown:last-action"] != string(LastStopping) {
+		t.Fatalf("i-1: %s %v", f.ec2.state("i-1"), f.ec2.tags("i-1"))
+	}
+
+	// Tagging works again: the next run records the stop as opsd's, and
+	// the morning run starts it.
+	f.ec2.tagErr = nil
+	res = h.run(t, "2026-11-24T19:10:00Z", reconcile.Apply)
+	if a := byResource(res)["i-1"]; a.Action != "mark" || a.Status != reconcile.Done || a.Details["last_action"] != "stop" {
+		t.Errorf("i-1 after the failure: %+v", a)
+	}
+	if got := f.ec2.tags("i-1")["opsd:shutdown:last-action"]; got != "stop" {
+		t.Errorf("last-action = %q, want stop", got)
+	}
+	h.run(t, morning, reconcile.Apply)
+	if f.ec2.state("i-1") != "running" {
+		t.Errorf("i-1 is %s in the morning", f.ec2.state("i-1"))
+	}
+}
+
+func TestIntentWriteFailureStopsNothing(t *testing.T) {
+	h := newHarness(t, DefaultConfig())
+	f := h.f()
+	f.ec2.add("i-1", "running", dev())
+	f.ec2.tagErr = func(ids []string, tags []ec2types.Tag) error {
+		return apiError("UnauthorizedOperation", "not allowed to tag")
+	}
+	res := h.run(t, evening, reconcile.Apply)
+	a := byResource(res)["i-1"]
+	if a.Status != reconcile.Failed || !strings.Contains(a.Error, "record the stop in tag opsd:shutdown:last-action first") {
+		t.Errorf("i-1: %s %q", a.Status, a.Error)
+	}
+	if f.ec2.state("i-1") != "running" {
+		t.Errorf("i-1 was stopped without its intent recorded: %s", f.ec2.state("i-1"))
+	}
+	for _, c := range f.ec2.mutating() {
+		if strings.HasPrefix(c, "StopInstances") {
+			t.Errorf("stop call %s", c)
+		}
 	}
 }
 

@@ -56,7 +56,7 @@ func summarize(tasks []*task, errs []error, newErrs int, lastErrorKey string) (n
 			row.reported++
 			reported++
 			reports = append(reports, fmt.Sprintf("• %s: %s", describe(t), t.d.Reason()))
-		case t.d.Action == ActionMark:
+		case t.d.Action == ActionMark && t.d.Cause != CauseStopUnrecorded:
 			overrides = append(overrides, fmt.Sprintf("• %s: %s", describe(t), t.d.Reason()))
 		}
 	}
