@@ -123,5 +123,23 @@ func (f FanOut) one(ctx context.Context, tracer trace.Tracer, name string, t Tar
 			err = &TargetError{Target: t, Err: err}
 		}
 	}()
+	if err := credentials(ctx, t); err != nil {
+		return err
+	}
 	return fn(ctx, t)
+}
+
+// credentials obtains the target's credentials (assuming its account's
+// role) before any of its work, so that a role that cannot be assumed
+// fails the target once, with one error, instead of every call the work
+// makes failing with the same error: a summary naming each failed target
+// then stays short enough to name them all.
+func credentials(ctx context.Context, t Target) error {
+	if t.Config.Credentials == nil {
+		return nil
+	}
+	if _, err := t.Config.Credentials.Retrieve(ctx); err != nil {
+		return fmt.Errorf("get credentials: %w", err)
+	}
+	return nil
 }

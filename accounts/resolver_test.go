@@ -199,6 +199,54 @@ func TestRoleThatCannotBeAssumedFailsOnlyItsAccount(t *testing.T) {
 	}
 }
 
+// A role that cannot be assumed fails each of its targets once, before
+// the target's work starts: the work would otherwise make every one of its
+// calls fail with the same AssumeRole error, and a summary listing them
+// grows past what Slack shows.
+func TestRoleThatCannotBeAssumedFailsBeforeTheWork(t *testing.T) {
+	proxy, _ := setup(t)
+	ctx := context.Background()
+	denied := "333333333333"
+	proxy.Handle("AssumeRole", func(w http.ResponseWriter, r *http.Request) {
+		if r.FormValue("RoleArn") == "arn:aws:iam::"+denied+":role/x" {
+			mototest.WriteError(w, r, http.StatusForbidden, "AccessDenied", "not authorized to perform sts:AssumeRole")
+			return
+		}
+		proxy.Forward(w, r)
+	})
+	r := &accounts.Resolver{
+		Base:    proxy.Config(home),
+		Regions: []string{home, "eu-west-1"},
+		Accounts: []accounts.Account{
+			{ID: member, RoleARN: "arn:aws:iam::" + member + ":role/x"},
+			{ID: denied, RoleARN: "arn:aws:iam::" + denied + ":role/x"},
+		},
+	}
+	got, err := r.Targets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	worked := map[string]int{}
+	errs := accounts.FanOut{Limit: 4}.Run(ctx, "work", got, func(ctx context.Context, tg accounts.Target) error {
+		mu.Lock()
+		worked[tg.Account]++
+		mu.Unlock()
+		return nil
+	})
+	if failed := targetErrors(t, errs); !slices.Equal(failed, []string{denied, denied}) {
+		t.Fatalf("failed accounts = %v (%v), want %s in both regions", failed, errs, denied)
+	}
+	for _, err := range errs {
+		if msg := err.Error(); !strings.Contains(msg, "get credentials") || !strings.Contains(msg, "AccessDenied") || strings.Count(msg, "AccessDenied") != 1 {
+			t.Errorf("error %q: want one AccessDenied from getting credentials", msg)
+		}
+	}
+	if worked[denied] != 0 || worked[member] != 2 {
+		t.Errorf("work ran %v; want twice in %s and never in %s", worked, member, denied)
+	}
+}
+
 // organization creates an organization managed by moto's default account
 // with three member accounts and returns the members' ids, sorted.
 func organization(t *testing.T, cfg aws.Config) []string {
