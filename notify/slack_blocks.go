@@ -17,6 +17,7 @@ const (
 	slackMaxBlocks       = 50   // blocks in one message
 	slackMaxCell         = 60   // characters we show of one table cell
 	slackMaxTableLine    = 300  // characters we show of one table line
+	slackMaxTextSections = 10   // sections a message's text may fill
 )
 
 // severityEmoji is the emoji shortcode that starts a message's header.
@@ -45,7 +46,7 @@ func buildBlocks(msg Message) []slack.Block {
 			truncate(severityEmoji(msg.Severity)+" "+title, slackMaxHeader), true, false)),
 	}
 	if text := strings.TrimSpace(msg.Text); text != "" {
-		blocks = append(blocks, mrkdwnSection(truncateNoting(text, slackMaxText)))
+		blocks = append(blocks, textSections(text, slackMaxTextSections)...)
 	}
 	// Keep room for the table, the context and a note about dropped fields.
 	blocks = append(blocks, fieldSections(msg.Fields, slackMaxBlocks-len(blocks)-3)...)
@@ -58,6 +59,40 @@ func buildBlocks(msg Message) []slack.Block {
 	}
 	blocks = append(blocks, slack.NewContextBlock("",
 		slack.NewTextBlockObject(slack.MarkdownType, footer, false, false)))
+	return blocks
+}
+
+// textSections lays text out in at most maxBlocks sections, each within
+// Slack's limit, breaking between lines where it can (a line too long for
+// one section is cut). Text that does not fit is cut, and the last
+// section says so.
+func textSections(text string, maxBlocks int) []slack.Block {
+	var chunks []string
+	var cur strings.Builder
+	for _, line := range strings.Split(text, "\n") {
+		if utf8.RuneCountInString(line) > slackMaxText {
+			line = truncate(line, slackMaxText)
+		}
+		if cur.Len() > 0 && utf8.RuneCountInString(cur.String())+1+utf8.RuneCountInString(line) > slackMaxText {
+			chunks = append(chunks, cur.String())
+			cur.Reset()
+		}
+		if cur.Len() > 0 {
+			cur.WriteByte('\n')
+		}
+		cur.WriteString(line)
+	}
+	if cur.Len() > 0 {
+		chunks = append(chunks, cur.String())
+	}
+	if len(chunks) > maxBlocks {
+		rest := strings.Join(chunks[maxBlocks-1:], "\n")
+		chunks = append(chunks[:maxBlocks-1], truncateNoting(rest, slackMaxText))
+	}
+	blocks := make([]slack.Block, 0, len(chunks))
+	for _, c := range chunks {
+		blocks = append(blocks, mrkdwnSection(c))
+	}
 	return blocks
 }
 

@@ -108,3 +108,38 @@ func TestTableTextNeverOverLimit(t *testing.T) {
 		}
 	}
 }
+
+// A long text is spread over sections broken between lines, every line
+// kept while it fits in slackMaxTextSections sections.
+func TestLongTextKeepsEveryLine(t *testing.T) {
+	var lines []string
+	for i := range 120 {
+		lines = append(lines, fmt.Sprintf("• account %012d (eu-west-1, eu-west-2): AccessDenied: %s", i, strings.Repeat("n", 60)))
+	}
+	text := strings.Join(lines, "\n")
+	blocks := textSections(text, slackMaxTextSections)
+	if len(blocks) < 2 || len(blocks) > slackMaxTextSections {
+		t.Fatalf("%d sections for %d characters; want 2 to %d", len(blocks), len(text), slackMaxTextSections)
+	}
+	var got []string
+	for _, b := range blocks {
+		sec := b.(*slack.SectionBlock)
+		if err := sec.Text.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		if n := utf8.RuneCountInString(sec.Text.Text); n > slackMaxText {
+			t.Fatalf("a section of %d characters", n)
+		}
+		got = append(got, strings.Split(sec.Text.Text, "\n")...)
+	}
+	if strings.Join(got, "\n") != text {
+		t.Errorf("the sections do not hold the text line for line")
+	}
+
+	huge := strings.Repeat(text+"\n", 20)
+	blocks = textSections(huge, 3)
+	last := blocks[len(blocks)-1].(*slack.SectionBlock).Text.Text
+	if len(blocks) != 3 || !strings.HasSuffix(last, "(truncated)_") {
+		t.Errorf("text beyond 3 sections: %d sections, last ends %q; want 3, noting the cut", len(blocks), last[max(0, len(last)-30):])
+	}
+}

@@ -32,7 +32,9 @@ type observer struct {
 // observe lists the EC2 instances, Auto Scaling groups, DB instances and DB
 // clusters of the target. Each kind is listed on its own: one failing
 // (access denied, say) is returned as an error naming it while the others'
-// resources are still returned.
+// resources are still returned. When a list finds the region unreachable
+// (its calls time out or go unanswered), the kinds after it are not
+// listed: each would wait out the same timeout to the same end.
 func (ob observer) observe(ctx context.Context) ([]*resource, error) {
 	var out []*resource
 	var errs []error
@@ -43,6 +45,9 @@ func (ob observer) observe(ctx context.Context) ([]*resource, error) {
 		out = append(out, rs...)
 		if err != nil {
 			errs = append(errs, err)
+			if unreachable(err) {
+				break
+			}
 		}
 	}
 	return out, errors.Join(errs...)

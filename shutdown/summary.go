@@ -87,11 +87,7 @@ func summarize(tasks []*task, errs []error, newErrs int, lastErrorKey string) (n
 		}
 	}
 	section("Failed", failures)
-	var unreached []string
-	for _, err := range errs {
-		unreached = append(unreached, "• "+err.Error())
-	}
-	section("Not reached", unreached)
+	section("Not reached", unreachedLines(errs))
 	section("Needs a person (nothing was done)", reports)
 	section("Started outside opsd, left running", overrides)
 
