@@ -2,8 +2,11 @@ package shutdown
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"time"
+
+	"github.com/aws/smithy-go"
 )
 
 // task is one decision on one resource, and how carrying it out went.
@@ -102,37 +105,57 @@ func (a *actor) intend(ctx context.Context, tasks []*task) {
 	}
 }
 
-// isolate calls call for ids in batches of size. A batch that fails is
-// retried one id at a time, so one bad id (in the wrong state, a spot
-// instance, no capacity, throttled) fails only itself. It returns the
-// error of each id that failed.
+// isolate calls call for ids in batches of size. A batch that fails
+// with an error about its ids (one in the wrong state, a spot instance, no
+// capacity) is split in halves and each half tried again, down to single
+// ids, so a bad id fails only itself at the cost of about two calls per
+// halving. A batch that fails for a reason that is not about its ids
+// (throttled beyond the retries, access denied, AWS unreachable) fails
+// whole: trying its ids one by one would fail the same way, many times.
+// It returns the error of each id that failed.
 func isolate(ctx context.Context, ids []string, size int, call func(ctx context.Context, ids []string) error) map[string]error {
 	errs := map[string]error{}
 	for from := 0; from < len(ids); from += size {
-		batch := ids[from:min(from+size, len(ids))]
-		if err := ctx.Err(); err != nil {
-			for _, id := range batch {
-				errs[id] = err
-			}
-			continue
-		}
-		err := call(ctx, batch)
-		if err == nil {
-			continue
-		}
-		if len(batch) == 1 {
-			errs[batch[0]] = err
-			continue
-		}
-		for _, id := range batch {
-			if err := ctx.Err(); err != nil {
-				errs[id] = err
-				continue
-			}
-			if err := call(ctx, []string{id}); err != nil {
-				errs[id] = err
-			}
-		}
+		bisect(ctx, ids[from:min(from+size, len(ids))], call, errs)
 	}
 	return errs
+}
+
+// bisect calls call for batch and, when it fails with an error about its
+// ids, for each half of batch in turn; it records each id's failure in
+// errs.
+func bisect(ctx context.Context, batch []string, call func(ctx context.Context, ids []string) error, errs map[string]error) {
+	err := ctx.Err()
+	if err == nil {
+		err = call(ctx, batch)
+	}
+	if err == nil {
+		return
+	}
+	if len(batch) == 1 || !aboutIDs(err) || ctx.Err() != nil {
+		for _, id := range batch {
+			errs[id] = err
+		}
+		return
+	}
+	mid := len(batch) / 2
+	bisect(ctx, batch[:mid], call, errs)
+	bisect(ctx, batch[mid:], call, errs)
+}
+
+// aboutIDs reports whether err is an AWS error that may concern only some
+// of a call's ids; an error without an AWS error code (a timeout, a
+// connection refused) is not.
+func aboutIDs(err error) bool {
+	var api smithy.APIError
+	if !errors.As(err, &api) {
+		return false
+	}
+	switch api.ErrorCode() {
+	case "AuthFailure", "Blocked", "OptInRequired", "UnauthorizedOperation",
+		"RequestLimitExceeded", "Throttling", "RequestExpired", "SignatureDoesNotMatch",
+		"InternalError", "InternalFailure", "ServiceUnavailable", "Unavailable":
+		return false // the same call with fewer ids fails the same way
+	}
+	return true
 }

@@ -7,9 +7,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 )
 
-// ec2Batch is how many instances one StopInstances, StartInstances or
-// CreateTags call names.
-const ec2Batch = 50
+// ec2Batch is how many instances one StopInstances, StartInstances,
+// CreateTags or DeleteTags call names: EC2's limit on the ids of one call
+// (CreateTags documents "up to 1000 resource IDs"). A batch failing
+// because of some of its ids is bisected (see isolate).
+const ec2Batch = 1000
 
 // stopInstances stops the tasks' instances in batches. With hibernation
 // configured, instances launched with hibernation enabled are hibernated;

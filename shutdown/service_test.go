@@ -3,6 +3,7 @@ package shutdown
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -148,7 +149,7 @@ func TestStopBatchIsolatesTheFailingInstance(t *testing.T) {
 	if !strings.HasPrefix(badTags["opsd:shutdown:last-error"], "stop failed: IncorrectInstanceState") {
 		t.Errorf("i-bad last-error tag = %q", badTags["opsd:shutdown:last-error"])
 	}
-	want := []string{"StopInstances i-1,i-bad,i-3", "StopInstances i-1", "StopInstances i-bad", "StopInstances i-3"}
+	want := []string{"StopInstances i-1,i-bad,i-3", "StopInstances i-1", "StopInstances i-bad,i-3", "StopInstances i-bad", "StopInstances i-3"}
 	var stops []string
 	for _, c := range f.ec2.all() {
 		if strings.HasPrefix(c, "StopInstances") {
@@ -156,7 +157,7 @@ func TestStopBatchIsolatesTheFailingInstance(t *testing.T) {
 		}
 	}
 	if !slices.Equal(stops, want) {
-		t.Errorf("stop calls = %q, want %q (one batch, then each alone)", stops, want)
+		t.Errorf("stop calls = %q, want %q (one batch, then bisected)", stops, want)
 	}
 	if !res.Failed() {
 		t.Error("Result.Failed() = false with a failed stop")
@@ -626,7 +627,7 @@ func TestIsolate(t *testing.T) {
 	errs := isolate(context.Background(), []string{"a", "b", "c", "d", "e"}, 2, func(_ context.Context, ids []string) error {
 		seen = append(seen, ids)
 		if slices.Contains(ids, "c") {
-			return errors.New("bad c")
+			return apiError("IncorrectInstanceState", "bad c")
 		}
 		return nil
 	})
@@ -642,6 +643,38 @@ func TestIsolate(t *testing.T) {
 	errs = isolate(ctx, []string{"a", "b"}, 2, func(context.Context, []string) error { t.Error("called after cancel"); return nil })
 	if len(errs) != 2 {
 		t.Errorf("cancelled: errs = %v", errs)
+	}
+}
+
+// One bad id among 1,000 costs a bisection (about two calls per halving),
+// not 1,000 single calls; an error that is not about the ids fails the
+// batch whole with one call.
+func TestIsolateBisects(t *testing.T) {
+	ids := make([]string, 1000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("i-%04d", i)
+	}
+	calls := 0
+	errs := isolate(context.Background(), ids, 1000, func(_ context.Context, batch []string) error {
+		calls++
+		if slices.Contains(batch, "i-0617") {
+			return apiError("UnsupportedOperation", "spot instance")
+		}
+		return nil
+	})
+	if len(errs) != 1 || errs["i-0617"] == nil {
+		t.Errorf("errs = %v, want only i-0617", errs)
+	}
+	if calls > 21 {
+		t.Errorf("%d calls to find one bad id among 1,000, want at most 21", calls)
+	}
+
+	for _, general := range []error{apiError("RequestLimitExceeded", "slow down"), apiError("UnauthorizedOperation", "no"), errors.New("dial tcp: connection refused")} {
+		calls = 0
+		errs = isolate(context.Background(), ids[:300], 1000, func(context.Context, []string) error { calls++; return general })
+		if calls != 1 || len(errs) != 300 {
+			t.Errorf("%v: %d calls and %d failed ids, want 1 call failing all 300", general, calls, len(errs))
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package faults
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -277,7 +278,7 @@ func (e *shutdownEstate) checkReports(t *testing.T, run string, r onceRun, posts
 				why = l
 			}
 		}
-		inSlack := strings.Count(summary, tg.phrase()+":")
+		inSlack := slackNamed(summary, tg)
 		broken := tg.account == e.denied || tg.region == e.hung
 		switch {
 		case broken && (inErrs != 1 || inSlack != 1):
@@ -291,6 +292,23 @@ func (e *shutdownEstate) checkReports(t *testing.T, run string, r onceRun, posts
 			t.Errorf("%s: the denied account's error does not say AccessDenied:\n%s", run, r.stdout)
 		}
 	}
+}
+
+// slackNamed counts the summary's "Not reached" lines naming tg: each is
+// "• account A (region, region…): cause", one per account and cause.
+func slackNamed(summary string, tg target) int {
+	n := 0
+	for _, line := range strings.Split(summary, "\n") {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(line), "• account "+tg.account+" (")
+		if !ok {
+			continue
+		}
+		regions, _, ok := strings.Cut(rest, "): ")
+		if ok && slices.Contains(strings.Split(regions, ", "), tg.region) {
+			n++
+		}
+	}
+	return n
 }
 
 // actedInReachable checks that the first run of a phase acted in every
