@@ -7,6 +7,7 @@ package awsenv
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -55,7 +56,7 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 				})
 			})
 		}),
-		awsconfig.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(callTimeout)),
+		awsconfig.WithHTTPClient(awshttp.NewBuildableClient().WithTimeout(callTimeout).WithTransportOptions(keepConnections)),
 	}
 	if opts.Region != "" {
 		loadOpts = append(loadOpts, awsconfig.WithRegion(opts.Region))
@@ -69,6 +70,23 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 	}
 	Instrument(&cfg, opts.ReadOnly, callTimeout, opts.TracerProvider, opts.OnCall)
 	return cfg, nil
+}
+
+// Idle connections kept for reuse. The SDK's default keeps 10 per host,
+// fewer than the calls opsd has in flight to one endpoint when it works
+// on many accounts at once (aws.concurrency targets, each with parallel
+// calls), so every call beyond them opened, and shook hands on, a new TLS
+// connection.
+const (
+	maxIdleConns        = 256
+	maxIdleConnsPerHost = 128
+)
+
+// keepConnections lets the HTTP transport keep enough idle connections
+// for opsd's concurrency.
+func keepConnections(tr *http.Transport) {
+	tr.MaxIdleConns = maxIdleConns
+	tr.MaxIdleConnsPerHost = maxIdleConnsPerHost
 }
 
 // Instrument adds opsd's middleware to cfg: the call timeout, the read-only

@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -287,5 +289,26 @@ func TestIsReadOnly(t *testing.T) {
 		if got := awsenv.IsReadOnly(tc.op); got != tc.want {
 			t.Errorf("IsReadOnly(%q) = %v, want %v", tc.op, got, tc.want)
 		}
+	}
+}
+
+// The HTTP client keeps enough idle connections per host for many
+// accounts' calls at once.
+func TestLoadKeepsConnectionsForConcurrency(t *testing.T) {
+	t.Setenv("AWS_ACCESS_KEY_ID", "test")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "test")
+	cfg, err := awsenv.Load(context.Background(), awsenv.Options{Region: "eu-west-2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, ok := cfg.HTTPClient.(*awshttp.BuildableClient)
+	if !ok {
+		t.Fatalf("HTTP client is %T, want the SDK's buildable client", cfg.HTTPClient)
+	}
+	tr := client.GetTransport()
+	// aws.concurrency defaults to 16 targets, each with several calls in
+	// flight; the SDK's own default keeps 10.
+	if tr.MaxIdleConnsPerHost < 64 || tr.MaxIdleConns < tr.MaxIdleConnsPerHost {
+		t.Errorf("idle connections %d per host, %d in all; want at least 64 per host and as many in all", tr.MaxIdleConnsPerHost, tr.MaxIdleConns)
 	}
 }

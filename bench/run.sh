@@ -93,10 +93,12 @@ cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   row "idle daemon CPU, % of one core" daemon BenchmarkIdle %cpu "<=" 0.5
   row "shutdown at scale: AWS calls ÷ floor" scale BenchmarkShutdownAtScale calls/floor "<=" 1
   row "shutdown at scale: wall time ÷ floor's" scale BenchmarkShutdownAtScale wall/floor-wall "<=" 2
-  row "shutdown at scale: peak RSS" scale BenchmarkShutdownAtScale MB-peak-rss "<=" 200
-  row "DLQ archive: messages per second" scale BenchmarkDLQArchiveAtScale msgs/s ">=" 2000
-  row "DLQ archive: SQS calls per message" scale BenchmarkDLQArchiveAtScale sqs-calls/msg "<=" 0.2
-  row "DLQ archive: S3 puts per message" scale BenchmarkDLQArchiveAtScale s3-puts/msg "<=" 1
+  row "shutdown at scale: peak RSS" scale BenchmarkShutdownAtScale peak-RSS-MiB "<=" 200
+  for n in 1 10; do
+    row "DLQ archive, $n account(s): messages per second" scale "BenchmarkDLQArchiveAtScale/$n-accounts" msgs/s ">=" 2000
+    row "DLQ archive, $n account(s): SQS receive and delete calls per message" scale "BenchmarkDLQArchiveAtScale/$n-accounts" sqs-receive-delete/msg "<=" 0.2
+    row "DLQ archive, $n account(s): S3 puts per message" scale "BenchmarkDLQArchiveAtScale/$n-accounts" s3-puts/msg "<=" 1
+  done
   echo
   echo "## Results"
   for g in $groups; do

@@ -239,6 +239,8 @@ func reportShutdown(b *testing.B, e estate, r shutdownRun) {
 	b.ReportMetric(float64(sum(r.floor)), "floor-calls")
 	b.ReportMetric(float64(r.maxRSS)/(1<<20), "peak-RSS-MiB")
 	b.ReportMetric(r.cpu.Seconds(), "cpu-s")
+	b.ReportMetric(float64(sum(r.calls.ByOp))/float64(sum(r.floor)), "calls/floor")
+	b.ReportMetric(r.wall.Seconds()/fw.Seconds(), "wall/floor-wall")
 	for op, n := range r.calls.ByOp {
 		b.ReportMetric(float64(n), op[strings.Index(op, ".")+1:]+"-calls")
 	}
