@@ -87,7 +87,7 @@ cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)
   echo "| figure | measured | target | |"
   echo "|---|---|---|---|"
   row "shutdown decisions per second, one core" micro BenchmarkDecide decisions/s ">=" 1000000
-  row "start-up to /readyz (mean of 10)" daemon BenchmarkStartupToReady ms-to-ready "<=" 300
+  row "start-up to /readyz (median of 10)" daemon BenchmarkStartupToReady ms-to-ready "<=" 300
   row "idle daemon RSS after 60 s" daemon BenchmarkIdle MB-rss "<=" 40
   row "idle daemon anonymous RSS (heap, stacks)" daemon BenchmarkIdle MB-anon-rss "<=" 40
   row "idle daemon CPU, % of one core" daemon BenchmarkIdle %cpu "<=" 0.5

@@ -2,6 +2,7 @@ package daemon
 
 import (
 	"os"
+	"slices"
 	"testing"
 	"time"
 
@@ -37,28 +38,26 @@ func TestDaemonStartsAndIdles(t *testing.T) {
 }
 
 // BenchmarkStartupToReady measures process start to the first true
-// /readyz against moto (target ≤ 300 ms), every service configured.
+// /readyz against moto (target ≤ 300 ms), every service configured. It
+// reports the median, which the first start's cold page cache (the binary
+// read from disk) does not move, and the worst.
 func BenchmarkStartupToReady(b *testing.B) {
 	srv := mototest.Shared(b)
 	srv.Reset(b)
 	mototest.SetCredentialsEnv(b)
 	bin := buildOpsd(b)
-	var total time.Duration
-	var worst time.Duration
-	n := 0
+	var took []time.Duration
 	for b.Loop() {
 		addr := freeAddr(b)
 		path := idleConfig(b, srv.URL(), addr)
 		began := time.Now()
 		p := start(b, bin, path, addr)
-		took := p.waitReady(b, 30*time.Second).Sub(began)
+		took = append(took, p.waitReady(b, 30*time.Second).Sub(began))
 		p.stop()
-		total += took
-		worst = max(worst, took)
-		n++
 	}
-	b.ReportMetric(float64(total.Milliseconds())/float64(n), "ms-to-ready")
-	b.ReportMetric(float64(worst.Milliseconds()), "ms-to-ready-worst")
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds())/1000, "ms-to-ready")
+	b.ReportMetric(float64(took[len(took)-1].Microseconds())/1000, "ms-to-ready-worst")
 }
 
 // BenchmarkIdle measures a daemon with every service configured and
