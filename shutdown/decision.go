@@ -76,8 +76,8 @@ const (
 	// CauseAlreadyRunning: on period and running.
 	CauseAlreadyRunning
 	// CauseRunningAfterStop: on period, running although opsd's record
-	// says it stopped it: record the override, so a later stop by hand
-	// sticks.
+	// says it stopped it (its start's answer was lost, or someone started
+	// it): record the start, so a later stop by hand sticks.
 	CauseRunningAfterStop
 	// CauseStoppedOutside: on period, stopped by someone else: left
 	// stopped.
@@ -156,8 +156,13 @@ func (d Decision) RecordAfter() LastAction {
 	case ActionStart:
 		return LastStart
 	case ActionMark:
-		if d.Cause == CauseStopUnrecorded {
+		switch d.Cause {
+		case CauseStopUnrecorded:
 			return LastStop
+		case CauseRunningAfterStop:
+			// Running in the on period is what opsd wants, whoever started
+			// it (opsd itself, when the answer to its start was lost).
+			return LastStart
 		}
 		return LastOverride
 	}

@@ -106,7 +106,7 @@ func TestDecideDefaultSchedule(t *testing.T) {
 			want: ActionNone, cause: CauseStoppedOutside},
 		{name: "started by hand overnight, stopped by hand in the day: left stopped", state: StateStopped, tags: devTags(), action: LastOverride, actionAt: "2026-03-03T22:00:00Z", now: "2026-03-04T12:00:00Z",
 			want: ActionNone, cause: CauseStoppedOutside},
-		{name: "on period, running though opsd stopped it: record override", state: StateRunning, tags: devTags(), action: LastStop, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-04T08:00:00Z",
+		{name: "on period, running though opsd stopped it: record the start", state: StateRunning, tags: devTags(), action: LastStop, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-04T08:00:00Z",
 			want: ActionMark, cause: CauseRunningAfterStop, reason: "running although opsd stopped it"},
 		{name: "stopped by hand after a start opsd did not see (launch time)", state: StateStopped, tags: devTags(), action: LastStop, actionAt: "2026-03-03T19:05:00Z", startedAt: "2026-03-03T21:00:00Z", now: "2026-03-04T10:00:00Z",
 			want: ActionNone, cause: CauseStoppedOutside},
@@ -466,4 +466,19 @@ func TestDecidePatchingHold(t *testing.T) {
 		{name: "hold on an RDS instance is not read", kind: KindRDSInstance, state: StateRunning, tags: withHold("2026-03-04T03:00:00Z"), now: "2026-03-03T23:00:00Z",
 			want: ActionStop, cause: CauseOffPeriod},
 	})
+}
+
+// In the on period a resource opsd stopped that is found running (the
+// answer to opsd's start was lost, or someone started it) is recorded as
+// started, not as started outside opsd: running is what opsd wants then.
+func TestRunningAfterStopInTheOnPeriodIsRecordedAsStarted(t *testing.T) {
+	p := testPlanner(t)
+	d := p.Decide(Observation{Kind: KindEC2, ID: "i-1", State: StateRunning, Tags: tagsWith(devTags(), LastStop, "2026-03-03T19:05:00Z")}, mustTime(t, "2026-03-04T07:10:00Z"))
+	if d.Action != ActionMark || d.Cause != CauseRunningAfterStop || d.RecordAfter() != LastStart {
+		t.Errorf("decision %s/%v recording %q; want mark, running after stop, recording %q", d.Action, d.Cause, d.RecordAfter(), LastStart)
+	}
+	next := p.Decide(Observation{Kind: KindEC2, ID: "i-1", State: StateRunning, Tags: tagsWith(devTags(), LastStart, "2026-03-04T07:10:00Z")}, mustTime(t, "2026-03-04T19:05:00Z"))
+	if next.Action != ActionStop {
+		t.Errorf("the next evening: %s, want stop", next.Action)
+	}
 }

@@ -73,7 +73,7 @@ func (d Decision) Reason() string {
 	case CauseAlreadyRunning:
 		return period + "; already running"
 	case CauseRunningAfterStop:
-		return fmt.Sprintf("%s; running although opsd stopped it at %s: started outside opsd, recorded so that a stop by hand sticks", period, d.local(m.At))
+		return fmt.Sprintf("%s; running although opsd stopped it at %s: recorded as started, so that a stop by hand sticks", period, d.local(m.At))
 	case CauseStoppedOutside:
 		return period + "; stopped outside opsd: left stopped"
 	}
