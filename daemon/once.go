@@ -100,9 +100,21 @@ func recordActions(ctx context.Context, m *telemetry.Metrics, res reconcile.Resu
 	if m == nil {
 		return
 	}
+	// One addition per service, action and status, not per action: a
+	// reconcile over a large fleet has hundreds of thousands of actions.
+	type key struct{ service, action, status string }
+	var order []key
+	counts := map[key]int64{}
 	for _, a := range res.Actions {
-		m.Actions.Add(ctx, 1, metric.WithAttributes(attribute.String("service", a.Service),
-			attribute.String("action", a.Action), attribute.String("status", string(a.Status))))
+		k := key{a.Service, a.Action, string(a.Status)}
+		if _, seen := counts[k]; !seen {
+			order = append(order, k)
+		}
+		counts[k]++
+	}
+	for _, k := range order {
+		m.Actions.Add(ctx, counts[k], metric.WithAttributes(attribute.String("service", k.service),
+			attribute.String("action", k.action), attribute.String("status", k.status)))
 	}
 	if n := len(res.Errors) + res.Count(reconcile.Failed); n > 0 {
 		m.Errors.Add(ctx, int64(n), metric.WithAttributes(attribute.String("service", res.Service)))

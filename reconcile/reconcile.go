@@ -52,15 +52,17 @@ const (
 
 // Action is one thing a service did, would do, or reports.
 type Action struct {
-	Service  string            `json:"service"`
-	Account  string            `json:"account"`
-	Region   string            `json:"region"`
-	Resource string            `json:"resource"`
-	Action   string            `json:"action"`
-	Reason   string            `json:"reason"`
-	Status   Status            `json:"status"`
-	Error    string            `json:"error,omitempty"`
-	Details  map[string]string `json:"details,omitempty"`
+	Service  string `json:"service"`
+	Account  string `json:"account"`
+	Region   string `json:"region"`
+	Resource string `json:"resource"`
+	Action   string `json:"action"`
+	Reason   string `json:"reason"`
+	Status   Status `json:"status"`
+	Error    string `json:"error,omitempty"`
+	// Details are further facts for the JSON plan. A service may share
+	// one map between several of its actions: read it, never change it.
+	Details map[string]string `json:"details,omitempty"`
 }
 
 // Result is what one reconcile of a service produced.

@@ -37,7 +37,9 @@ type Observation struct {
 	Account string
 	Region  string
 	State   State
-	// Tags are the resource's tags, opsd's marker tags included.
+	// Tags are the resource's tags, opsd's marker tags included. As
+	// observed from AWS they are only the tags opsd reads: its configured
+	// keys, Name, and keys that differ from a shutdown key only in case.
 	Tags map[string]string
 	// StartedAt is when the resource was last started, when the API says
 	// (an EC2 instance's launch time); zero when unknown. It tells a start

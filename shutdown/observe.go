@@ -67,6 +67,33 @@ func (ob observer) selectorKeys() []string {
 	return out
 }
 
+// kept reports whether a tag is one opsd reads, and so is kept on the
+// resource: a configured tag key, the Name tag, the Auto Scaling group
+// tag, or a key that differs from a shutdown key only in case (reported
+// as a problem, see [ProblemKeyCase]). A resource's other tags are never
+// read; keeping them would hold every tag of every instance in memory.
+func (ob observer) kept(key string) bool {
+	k := &ob.keys
+	switch key {
+	case k.Environment, k.OOO, k.OutOfHours, k.Weekend, k.Schedule, k.LastAction, k.LastActionAt,
+		k.LastError, k.ASGCapacity, k.PatchingHold, nameTag, asgNameTag:
+		return true
+	}
+	for _, want := range [...]string{k.OOO, k.OutOfHours, k.Weekend, k.Schedule} {
+		if strings.EqualFold(key, want) {
+			return true
+		}
+	}
+	return false
+}
+
+// keep adds the tag to tags when opsd reads it (see [observer.kept]).
+func (ob observer) keep(tags map[string]string, key, value *string) {
+	if k := aws.ToString(key); ob.kept(k) {
+		tags[k] = aws.ToString(value)
+	}
+}
+
 func (ob observer) newResource(kind Kind, id string, state State, tags map[string]string) *resource {
 	return &resource{Observation: Observation{
 		Kind: kind, ID: id, Account: ob.target.Account, Region: ob.target.Region, State: state, Tags: tags,
@@ -98,9 +125,9 @@ func (ob observer) instances(ctx context.Context) ([]*resource, error) {
 }
 
 func (ob observer) instance(inst ec2types.Instance) *resource {
-	tags := make(map[string]string, len(inst.Tags))
+	tags := map[string]string{}
 	for _, t := range inst.Tags {
-		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		ob.keep(tags, t.Key, t.Value)
 	}
 	var name ec2types.InstanceStateName
 	if inst.State != nil {
@@ -159,9 +186,9 @@ func (ob observer) groups(ctx context.Context) ([]*resource, error) {
 }
 
 func (ob observer) group(g asgtypes.AutoScalingGroup) *resource {
-	tags := make(map[string]string, len(g.Tags))
+	tags := map[string]string{}
 	for _, t := range g.Tags {
-		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+		ob.keep(tags, t.Key, t.Value)
 	}
 	c := Capacity{Min: aws.ToInt32(g.MinSize), Max: aws.ToInt32(g.MaxSize), Desired: aws.ToInt32(g.DesiredCapacity)}
 	state := StateRunning
@@ -198,7 +225,7 @@ func (ob observer) databases(ctx context.Context) ([]*resource, error) {
 }
 
 func (ob observer) database(db rdstypes.DBInstance) *resource {
-	r := ob.newResource(KindRDSInstance, aws.ToString(db.DBInstanceIdentifier), dbState(aws.ToString(db.DBInstanceStatus)), rdsTags(db.TagList))
+	r := ob.newResource(KindRDSInstance, aws.ToString(db.DBInstanceIdentifier), dbState(aws.ToString(db.DBInstanceStatus)), ob.dbTags(db.TagList))
 	r.ARN = aws.ToString(db.DBInstanceArn)
 	switch {
 	case aws.ToString(db.DBClusterIdentifier) != "":
@@ -233,7 +260,7 @@ func (ob observer) clusters(ctx context.Context) ([]*resource, error) {
 }
 
 func (ob observer) cluster(c rdstypes.DBCluster) *resource {
-	r := ob.newResource(KindRDSCluster, aws.ToString(c.DBClusterIdentifier), dbState(aws.ToString(c.Status)), rdsTags(c.TagList))
+	r := ob.newResource(KindRDSCluster, aws.ToString(c.DBClusterIdentifier), dbState(aws.ToString(c.Status)), ob.dbTags(c.TagList))
 	r.ARN = aws.ToString(c.DBClusterArn)
 	switch {
 	case aws.ToString(c.EngineMode) == "serverless":
@@ -261,6 +288,16 @@ func dbState(status string) State {
 	return StateOther
 }
 
+// dbTags are the tags opsd reads of an RDS instance or cluster.
+func (ob observer) dbTags(list []rdstypes.Tag) map[string]string {
+	tags := map[string]string{}
+	for _, t := range list {
+		ob.keep(tags, t.Key, t.Value)
+	}
+	return tags
+}
+
+// rdsTags are all of an RDS resource's tags.
 func rdsTags(list []rdstypes.Tag) map[string]string {
 	tags := make(map[string]string, len(list))
 	for _, t := range list {

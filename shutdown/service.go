@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -90,48 +88,66 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 	if err != nil {
 		res.Errors = []error{err}
 		if req.Mode == reconcile.Apply && s.deps.Targets != nil {
-			s.notify(ctx, req, nil, res.Errors, &res)
+			s.notify(ctx, req, newDigest(), res.Errors, &res)
 		}
 		return res
 	}
-	byTarget, errs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) ([]*task, error) {
+	outs, errs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) (outcome, error) {
 		return s.reconcileTarget(ctx, t, req)
 	})
 	res.Errors = errs
-	all := slices.Concat(byTarget...)
-	sort.SliceStable(all, func(i, j int) bool {
-		x, y := all[i].r, all[j].r
-		if x.Account != y.Account {
-			return x.Account < y.Account
-		}
-		if x.Region != y.Region {
-			return x.Region < y.Region
-		}
-		return x.ID < y.ID
-	})
-	for _, t := range all {
-		res.Actions = append(res.Actions, t.action(req.Mode, s.cfg.Tags.LastError))
+	sortOutcomes(outs)
+	outs = joinSameTarget(outs)
+	n := 0
+	for _, o := range outs {
+		n += o.actions.len()
+	}
+	if n > 0 {
+		res.Actions = make([]reconcile.Action, 0, n)
+	}
+	sum := newDigest()
+	for i := range outs {
+		res.Actions = outs[i].actions.appendTo(res.Actions)
+		sum.merge(outs[i].digest)
+		outs[i] = outcome{}
 	}
 	if req.Mode == reconcile.Apply {
-		s.logOutcomes(ctx, all)
-		s.notify(ctx, req, all, res.Errors, &res)
+		s.notify(ctx, req, sum, res.Errors, &res)
 	}
 	return res
 }
 
 // reconcileTarget observes, decides and, in Apply mode, acts in one
-// account and region. Its error is what could not be observed; what was
-// observed is still decided on and acted on.
-func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, req reconcile.Request) ([]*task, error) {
+// account and region, and logs each outcome. Its error is what could not
+// be observed; what was observed is still decided on and acted on. It
+// returns the actions and the summary's part only, so the resources it
+// observed are let go as soon as it is done.
+func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, req reconcile.Request) (outcome, error) {
 	c := s.deps.Clients(t.Config)
 	rs, err := observer{c: c, keys: s.cfg.Tags, target: t}.observe(ctx)
 	tasks := s.decide(rs, req.Now)
+	out := outcome{account: t.Account, region: t.Region}
+	if len(tasks) == 0 {
+		return out, err
+	}
 	if req.Mode == reconcile.Apply {
 		a := &actor{c: c, keys: s.cfg.Tags, planner: s.planner, hibernate: s.cfg.Hibernate, now: req.Now,
 			log: s.log.With("account", t.Account, "region", t.Region)}
 		a.run(ctx, tasks)
 	}
-	return tasks, err
+	sortTasks(tasks)
+	out.actions = newPacker(len(tasks))
+	for _, tk := range tasks {
+		out.actions.add(tk.action(req.Mode, s.cfg.Tags.LastError))
+	}
+	if req.Mode == reconcile.Apply {
+		s.logOutcomes(ctx, tasks)
+		out.digest = newDigest()
+		for _, tk := range tasks {
+			out.digest.add(tk, s.cfg.Tags.LastError)
+		}
+	}
+	return out, err
 }
 
 // decide asks the planner about every resource and keeps the decisions
@@ -225,11 +241,12 @@ func (s *Service) logOutcomes(ctx context.Context, tasks []*task) {
 	}
 }
 
-// notify sends the summary of an Apply reconcile when it has something to
-// say; a failure to deliver it is added to res.Errors.
-func (s *Service) notify(ctx context.Context, req reconcile.Request, tasks []*task, errs []error, res *reconcile.Result) {
+// notify sends the summary of an Apply reconcile, from the digest of its
+// tasks, when it has something to say; a failure to deliver it is added
+// to res.Errors.
+func (s *Service) notify(ctx context.Context, req reconcile.Request, sum *digest, errs []error, res *reconcile.Result) {
 	newErrs := s.newErrors(errs)
-	msg, ok := summarize(tasks, errs, newErrs, s.cfg.Tags.LastError)
+	msg, ok := summarize(sum, errs, newErrs)
 	if !ok || s.deps.Notifier == nil {
 		return
 	}

@@ -9,8 +9,109 @@ import (
 	"github.com/opsd-dev/opsd/notify"
 )
 
-// summarize builds the one message an Apply reconcile sends, and reports
-// whether there is anything to send.
+// digest is what the summary of an Apply reconcile needs of its tasks:
+// counts by account and environment and the lines naming failures,
+// reports and overrides. Each target's tasks are added to a digest of
+// their own, so the tasks and their resources can be let go as soon as
+// the target is done; the digests are merged in resource order.
+type digest struct {
+	rows                               map[digestRow]*tally
+	stopped, started, failed, reported int
+	fresh                              bool
+	failures, reports, overrides       []line
+}
+
+// line is one line of the summary and the resource it names.
+type line struct{ id, text string }
+
+// texts are the lines' texts.
+func texts(lines []line) []string {
+	out := make([]string, len(lines))
+	for i, l := range lines {
+		out[i] = l.text
+	}
+	return out
+}
+
+// sortLines orders each kind of line by resource, keeping the order of
+// lines naming the same one: a digest merged from several of one account
+// and region lists its lines as one of them would.
+func (g *digest) sortLines() {
+	for _, lines := range [][]line{g.failures, g.reports, g.overrides} {
+		sort.SliceStable(lines, func(i, j int) bool { return lines[i].id < lines[j].id })
+	}
+}
+
+// digestRow is one row of the summary's table.
+type digestRow struct{ account, env string }
+
+// tally counts one row's outcomes.
+type tally struct{ stopped, started, failed, reported int }
+
+func newDigest() *digest { return &digest{rows: map[digestRow]*tally{}} }
+
+// add counts t, whose failure is fresh unless the resource's last-error
+// tag (lastErrorKey) already records it.
+func (g *digest) add(t *task, lastErrorKey string) {
+	env := t.d.Intent.Environment
+	if env == "" {
+		env = "-"
+	}
+	k := digestRow{t.r.Account, env}
+	row := g.rows[k]
+	if row == nil {
+		row = &tally{}
+		g.rows[k] = row
+	}
+	switch {
+	case t.err != nil:
+		row.failed++
+		g.failed++
+		g.fresh = g.fresh || t.fresh(lastErrorKey)
+		g.failures = append(g.failures, line{t.r.ID, fmt.Sprintf("• %s: %s", describe(t), t.err.Error())})
+	case t.d.Action == ActionStop:
+		row.stopped++
+		g.stopped++
+	case t.d.Action == ActionStart:
+		row.started++
+		g.started++
+	case t.d.Action == ActionReport:
+		row.reported++
+		g.reported++
+		g.reports = append(g.reports, line{t.r.ID, fmt.Sprintf("• %s: %s", describe(t), t.d.Reason())})
+	case t.d.Action == ActionMark && t.d.Cause != CauseStopUnrecorded && t.d.Cause != CauseRunningAfterStop:
+		g.overrides = append(g.overrides, line{t.r.ID, fmt.Sprintf("• %s: %s", describe(t), t.d.Reason())})
+	}
+}
+
+// merge adds o's counts and lines after g's; a nil o adds nothing.
+func (g *digest) merge(o *digest) {
+	if o == nil {
+		return
+	}
+	for k, r := range o.rows {
+		row := g.rows[k]
+		if row == nil {
+			row = &tally{}
+			g.rows[k] = row
+		}
+		row.stopped += r.stopped
+		row.started += r.started
+		row.failed += r.failed
+		row.reported += r.reported
+	}
+	g.stopped += o.stopped
+	g.started += o.started
+	g.failed += o.failed
+	g.reported += o.reported
+	g.fresh = g.fresh || o.fresh
+	g.failures = append(g.failures, o.failures...)
+	g.reports = append(g.reports, o.reports...)
+	g.overrides = append(g.overrides, o.overrides...)
+}
+
+// summarize builds the one message an Apply reconcile sends from the
+// digest of its tasks, and reports whether there is anything to send.
 //
 // A message goes out when something was stopped or started, when an
 // action failed in a new way (not the failure already recorded in the
@@ -22,44 +123,9 @@ import (
 // every message that goes out, so each evening's and morning's summary
 // lists what still needs a person. Overrides opsd records (a resource
 // started by hand, left running) are listed too.
-func summarize(tasks []*task, errs []error, newErrs int, lastErrorKey string) (notify.Message, bool) {
-	type key struct{ account, env string }
-	type tally struct{ stopped, started, failed, reported int }
-	rows := map[key]*tally{}
-	var stopped, started, failedN, reported int
-	var fresh bool
-	var failures, reports, overrides []string
-	for _, t := range tasks {
-		env := t.d.Intent.Environment
-		if env == "" {
-			env = "-"
-		}
-		k := key{t.r.Account, env}
-		row := rows[k]
-		if row == nil {
-			row = &tally{}
-			rows[k] = row
-		}
-		switch {
-		case t.err != nil:
-			row.failed++
-			failedN++
-			fresh = fresh || t.fresh(lastErrorKey)
-			failures = append(failures, fmt.Sprintf("• %s: %s", describe(t), t.err.Error()))
-		case t.d.Action == ActionStop:
-			row.stopped++
-			stopped++
-		case t.d.Action == ActionStart:
-			row.started++
-			started++
-		case t.d.Action == ActionReport:
-			row.reported++
-			reported++
-			reports = append(reports, fmt.Sprintf("• %s: %s", describe(t), t.d.Reason()))
-		case t.d.Action == ActionMark && t.d.Cause != CauseStopUnrecorded:
-			overrides = append(overrides, fmt.Sprintf("• %s: %s", describe(t), t.d.Reason()))
-		}
-	}
+func summarize(g *digest, errs []error, newErrs int) (notify.Message, bool) {
+	stopped, started, failedN, reported, fresh := g.stopped, g.started, g.failed, g.reported, g.fresh
+	failures, reports, overrides, rows := texts(g.failures), texts(g.reports), texts(g.overrides), g.rows
 	if stopped+started == 0 && !fresh && newErrs == 0 {
 		return notify.Message{}, false
 	}
@@ -91,7 +157,7 @@ func summarize(tasks []*task, errs []error, newErrs int, lastErrorKey string) (n
 	section("Needs a person (nothing was done)", reports)
 	section("Started outside opsd, left running", overrides)
 
-	keys := make([]key, 0, len(rows))
+	keys := make([]digestRow, 0, len(rows))
 	for k := range rows {
 		keys = append(keys, k)
 	}

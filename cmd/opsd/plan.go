@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
+	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"github.com/opsd-dev/opsd/reconcile"
 )
@@ -39,12 +42,7 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	}
 	sortActions(actions)
 	if *asJSON {
-		if actions == nil {
-			actions = []reconcile.Action{}
-		}
-		enc := json.NewEncoder(stdout)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(actions); err != nil {
+		if err := writeJSON(stdout, actions); err != nil {
 			return fmt.Errorf("write plan: %w", err)
 		}
 	} else {
@@ -54,6 +52,31 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errFailed
 	}
 	return nil
+}
+
+// writeJSON writes actions as an indented JSON array, an object per
+// action, one action at a time: the same text as encoding the whole array
+// with json.Encoder and SetIndent("", "  "), without holding it all.
+func writeJSON(w io.Writer, actions []reconcile.Action) error {
+	if len(actions) == 0 {
+		_, err := io.WriteString(w, "[]\n")
+		return err
+	}
+	bw := bufio.NewWriter(w)
+	_, _ = bw.WriteString("[\n")
+	for i := range actions {
+		b, err := json.MarshalIndent(&actions[i], "  ", "  ")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			_, _ = bw.WriteString(",\n")
+		}
+		_, _ = bw.WriteString("  ")
+		_, _ = bw.Write(b)
+	}
+	_, _ = bw.WriteString("\n]\n")
+	return bw.Flush()
 }
 
 func sortActions(a []reconcile.Action) {
@@ -72,22 +95,93 @@ func sortActions(a []reconcile.Action) {
 	})
 }
 
-// writeActions prints actions as an aligned table.
+// writeActions prints actions as an aligned table: each column as wide
+// as its widest cell plus two spaces, the reason last, unpadded. It
+// writes as it goes rather than holding the whole table: a plan or run
+// over a large fleet has hundreds of thousands of lines. A table with a
+// tab, newline or other tabwriter control character in a cell is laid
+// out by text/tabwriter instead, which gives those their meaning.
 func writeActions(w io.Writer, actions []reconcile.Action, header bool) {
 	if len(actions) == 0 {
 		fmt.Fprintln(w, "  (nothing to do)")
 		return
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var head []string
 	if header {
-		fmt.Fprintln(tw, "SERVICE\tACCOUNT\tREGION\tRESOURCE\tACTION\tSTATUS\tREASON")
+		head = []string{"SERVICE", "ACCOUNT", "REGION", "RESOURCE", "ACTION", "STATUS", "REASON"}
 	}
-	for _, a := range actions {
-		reason := a.Reason
-		if a.Error != "" {
-			reason += " — error: " + a.Error
+	var widths [actionColumns]int
+	plain := measure(&widths, head)
+	for i := 0; plain && i < len(actions); i++ {
+		row := actionCells(&actions[i])
+		plain = measure(&widths, row[:])
+	}
+	if !plain {
+		writeActionsTabwriter(w, actions, head)
+		return
+	}
+	bw := bufio.NewWriter(w)
+	if head != nil {
+		writeRow(bw, &widths, head)
+	}
+	for i := range actions {
+		row := actionCells(&actions[i])
+		writeRow(bw, &widths, row[:])
+	}
+	_ = bw.Flush()
+}
+
+// actionColumns is how many columns of the table are aligned: every one
+// but the reason.
+const actionColumns = 6
+
+// actionCells are an action's cells in table order.
+func actionCells(a *reconcile.Action) [actionColumns + 1]string {
+	reason := a.Reason
+	if a.Error != "" {
+		reason += " — error: " + a.Error
+	}
+	return [...]string{a.Service, a.Account, a.Region, a.Resource, a.Action, string(a.Status), reason}
+}
+
+// measure widens widths to the row's aligned cells (in runes, plus the
+// two spaces between columns), and reports whether no cell holds a
+// character text/tabwriter treats specially.
+func measure(widths *[actionColumns]int, row []string) bool {
+	for i, c := range row {
+		if strings.ContainsAny(c, "\t\n\v\f") || strings.IndexByte(c, tabwriter.Escape) >= 0 {
+			return false
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Service, a.Account, a.Region, a.Resource, a.Action, a.Status, reason)
+		if i < actionColumns {
+			widths[i] = max(widths[i], utf8.RuneCountInString(c)+2)
+		}
+	}
+	return true
+}
+
+// writeRow writes one row, each aligned cell padded to its column's width.
+func writeRow(w *bufio.Writer, widths *[actionColumns]int, row []string) {
+	for i, c := range row {
+		_, _ = w.WriteString(c)
+		if i < actionColumns {
+			for range widths[i] - utf8.RuneCountInString(c) {
+				_ = w.WriteByte(' ')
+			}
+		}
+	}
+	_ = w.WriteByte('\n')
+}
+
+// writeActionsTabwriter lays the table out with text/tabwriter, holding
+// all of it until the end.
+func writeActionsTabwriter(w io.Writer, actions []reconcile.Action, head []string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	if head != nil {
+		fmt.Fprintln(tw, strings.Join(head, "\t"))
+	}
+	for i := range actions {
+		row := actionCells(&actions[i])
+		fmt.Fprintln(tw, strings.Join(row[:], "\t"))
 	}
 	_ = tw.Flush()
 }
