@@ -36,10 +36,7 @@ func cause(err error) string {
 	var s string
 	switch {
 	case errors.As(err, &api):
-		s = api.ErrorCode()
-		if m := api.ErrorMessage(); m != "" {
-			s += ": " + m
-		}
+		s = apiErrorText(api)
 	case errors.Is(err, context.DeadlineExceeded):
 		s = "timed out"
 	case errors.As(err, &send):
