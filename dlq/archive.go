@@ -228,12 +228,15 @@ func (a *archiver) put(ctx context.Context, m sqstypes.Message) (putResult, erro
 		return putFailed, fmt.Errorf("archive message %s from queue %s: %w", id, a.q.Name, err)
 	}
 	key := ObjectKey(a.cfg.Prefix, a.q.Account, a.q.Region, a.q.Name, sentTime(m.Attributes), id)
+	digest := digestOf(body)
 	in := &s3.PutObjectInput{
 		Bucket:               aws.String(a.cfg.Bucket),
 		Key:                  aws.String(key),
 		Body:                 bytes.NewReader(body),
 		ContentLength:        aws.Int64(int64(len(body))),
 		ContentType:          aws.String("application/json"),
+		ContentMD5:           aws.String(digest.contentMD5()),
+		ChecksumSHA256:       aws.String(digest.checksumSHA256()),
 		IfNoneMatch:          aws.String("*"),
 		ServerSideEncryption: s3types.ServerSideEncryptionAes256,
 	}
@@ -241,9 +244,12 @@ func (a *archiver) put(ctx context.Context, m sqstypes.Message) (putResult, erro
 		in.ServerSideEncryption = s3types.ServerSideEncryptionAwsKms
 		in.SSEKMSKeyId = aws.String(a.cfg.KMSKeyID)
 	}
-	_, err = a.s3.PutObject(ctx, in)
+	out, err := a.s3.PutObject(ctx, in)
 	switch {
 	case err == nil:
+		if err := confirmWrite(out, digest, a.cfg.KMSKeyID != ""); err != nil {
+			return putFailed, fmt.Errorf("archive message %s from queue %s to s3://%s/%s: write not confirmed (the message stays in the queue): %w", id, a.q.Name, a.cfg.Bucket, key, err)
+		}
 		return putWritten, nil
 	case preconditionFailed(err):
 		return a.verify(ctx, key, rec)
@@ -252,7 +258,8 @@ func (a *archiver) put(ctx context.Context, m sqstypes.Message) (putResult, erro
 }
 
 // verify checks that the object at key, which a conditional write found
-// there, is the archive of rec's message: the same message id and body.
+// there, is the archive of rec's message: the same message id, body and
+// message attributes (sameContent).
 func (a *archiver) verify(ctx context.Context, key string, rec Record) (putResult, error) {
 	where := fmt.Sprintf("s3://%s/%s", a.cfg.Bucket, key)
 	out, err := a.s3.GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(a.cfg.Bucket), Key: aws.String(key)})
@@ -268,8 +275,8 @@ func (a *archiver) verify(ctx context.Context, key string, rec Record) (putResul
 	if err != nil {
 		return putFailed, fmt.Errorf("archived message %s at %s: %w; the message stays in the queue", rec.MessageID, where, err)
 	}
-	if got.MessageID != rec.MessageID || got.Body != rec.Body {
-		return putFailed, fmt.Errorf("archived message %s at %s holds another message (%s); the message stays in the queue", rec.MessageID, where, got.MessageID)
+	if !sameContent(got, rec) {
+		return putFailed, fmt.Errorf("archived message %s at %s holds another message or other content (message %s); the message stays in the queue", rec.MessageID, where, got.MessageID)
 	}
 	return putExists, nil
 }

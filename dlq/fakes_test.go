@@ -3,6 +3,10 @@ package dlq
 import (
 	"bytes"
 	"context"
+	"crypto/md5"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -721,6 +725,13 @@ func (f *fakeS3) PutObject(ctx context.Context, in *s3.PutObjectInput, _ ...func
 		return nil, apiError("NoSuchBucket", "The specified bucket does not exist")
 	}
 	key := aws.ToString(in.Key)
+	sum, md := sha256.Sum256(body), md5.Sum(body)
+	if want := aws.ToString(in.ContentMD5); want != "" && want != base64.StdEncoding.EncodeToString(md[:]) {
+		return nil, apiError("BadDigest", "The Content-MD5 you specified did not match what we received.")
+	}
+	if want := aws.ToString(in.ChecksumSHA256); want != "" && want != base64.StdEncoding.EncodeToString(sum[:]) {
+		return nil, apiError("BadDigest", "The SHA256 you specified did not match the calculated checksum.")
+	}
 	if _, exists := b[key]; exists {
 		if aws.ToString(in.IfNoneMatch) == "*" {
 			return nil, apiError("PreconditionFailed", "At least one of the pre-conditions you specified did not hold")
@@ -731,7 +742,9 @@ func (f *fakeS3) PutObject(ctx context.Context, in *s3.PutObjectInput, _ ...func
 	if fatal {
 		return nil, errKilled
 	}
-	return &s3.PutObjectOutput{}, nil
+	// Like S3: the ETag of a single-part SSE-S3 object is its MD5, and a
+	// checksum sent is echoed.
+	return &s3.PutObjectOutput{ETag: aws.String(`"` + hex.EncodeToString(md[:]) + `"`), ChecksumSHA256: in.ChecksumSHA256}, nil
 }
 
 func (f *fakeS3) GetObject(ctx context.Context, in *s3.GetObjectInput, _ ...func(*s3.Options)) (*s3.GetObjectOutput, error) {
