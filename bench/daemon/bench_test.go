@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/opsd-dev/opsd/internal/mototest"
+	"github.com/opsd-dev/opsd/internal/opsdbin"
 )
 
 // services is how many jobs idleConfig schedules: one per service.
@@ -19,8 +20,8 @@ func TestDaemonStartsAndIdles(t *testing.T) {
 	srv := mototest.Shared(t)
 	srv.Reset(t)
 	mototest.SetCredentialsEnv(t)
-	bin := buildOpsd(t)
-	addr := freeAddr(t)
+	bin := opsdbin.Build(t)
+	addr := opsdbin.FreeAddr(t)
 	p := start(t, bin, idleConfig(t, srv.URL(), addr), addr)
 	defer p.stop()
 	p.waitReady(t, 30*time.Second)
@@ -45,10 +46,10 @@ func BenchmarkStartupToReady(b *testing.B) {
 	srv := mototest.Shared(b)
 	srv.Reset(b)
 	mototest.SetCredentialsEnv(b)
-	bin := buildOpsd(b)
+	bin := opsdbin.Build(b)
 	var took []time.Duration
 	for b.Loop() {
-		addr := freeAddr(b)
+		addr := opsdbin.FreeAddr(b)
 		path := idleConfig(b, srv.URL(), addr)
 		began := time.Now()
 		p := start(b, bin, path, addr)
@@ -78,11 +79,11 @@ func BenchmarkIdle(b *testing.B) {
 	srv := mototest.Shared(b)
 	srv.Reset(b)
 	mototest.SetCredentialsEnv(b)
-	bin := buildOpsd(b)
+	bin := opsdbin.Build(b)
 	var rss, peak, anon int64
 	var cpu float64
 	for b.Loop() {
-		addr := freeAddr(b)
+		addr := opsdbin.FreeAddr(b)
 		p := start(b, bin, idleConfig(b, srv.URL(), addr), addr)
 		p.waitReady(b, 30*time.Second)
 		p.waitJobsRan(b, services, 60*time.Second)

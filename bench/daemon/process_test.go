@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -16,30 +15,13 @@ import (
 	"time"
 
 	"github.com/opsd-dev/opsd/internal/mototest"
+	"github.com/opsd-dev/opsd/internal/opsdbin"
 )
 
-func TestMain(m *testing.M) { os.Exit(mototest.Run(m)) }
-
-// buildOpsd builds the opsd binary into a temporary directory.
-func buildOpsd(tb testing.TB) string {
-	tb.Helper()
-	bin := filepath.Join(tb.TempDir(), "opsd")
-	out, err := exec.Command("go", "build", "-o", bin, "../../cmd/opsd").CombinedOutput()
-	if err != nil {
-		tb.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// freeAddr returns a loopback address nothing listens on.
-func freeAddr(tb testing.TB) string {
-	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
+func TestMain(m *testing.M) {
+	code := mototest.Run(m)
+	opsdbin.Remove()
+	os.Exit(code)
 }
 
 // idleConfig enables every service against endpoint with a reconcile cron

@@ -9,6 +9,7 @@ import (
 
 	"github.com/opsd-dev/opsd/dlq"
 	"github.com/opsd-dev/opsd/internal/awssim"
+	"github.com/opsd-dev/opsd/internal/opsdbin"
 )
 
 // archiveBucket is where the dlq benchmarks archive.
@@ -128,7 +129,7 @@ func runArchive(tb testing.TB, bl backlog) dlqRun {
 	srv := awssim.New(awssim.Options{Latency: bl.latency})
 	defer srv.Close()
 	bl.seed(tb, srv)
-	bin := buildOpsd(tb)
+	bin := opsdbin.Build(tb)
 	cfg := writeFile(tb, "opsd.yaml", bl.config(srv.URL()))
 	srv.ResetCalls()
 	r := runOpsd(tb, bin, srv.Env(awssim.DefaultAccount), 10*time.Minute, "run", "--config", cfg, "--once", "--only", "dlq")

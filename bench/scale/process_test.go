@@ -10,17 +10,6 @@ import (
 	"time"
 )
 
-// buildOpsd builds the opsd binary into a temporary directory.
-func buildOpsd(tb testing.TB) string {
-	tb.Helper()
-	bin := filepath.Join(tb.TempDir(), "opsd")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/opsd-dev/opsd/cmd/opsd").CombinedOutput()
-	if err != nil {
-		tb.Fatalf("go build ./cmd/opsd: %v\n%s", err, out)
-	}
-	return bin
-}
-
 // run is what one opsd process did and cost.
 type run struct {
 	exit   int

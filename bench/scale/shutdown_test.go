@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/opsd-dev/opsd/internal/awssim"
+	"github.com/opsd-dev/opsd/internal/opsdbin"
 )
 
 // evening is a Tuesday 20:00 in Europe/London (GMT in November): inside
@@ -149,7 +150,7 @@ func runShutdown(tb testing.TB, e estate) shutdownRun {
 	srv := awssim.New(awssim.Options{Latency: e.latency})
 	defer srv.Close()
 	e.seed(srv)
-	bin := buildOpsd(tb)
+	bin := opsdbin.Build(tb)
 	cfg := writeFile(tb, "opsd.yaml", e.config(srv.URL()))
 	srv.ResetCalls()
 	r := runOpsd(tb, bin, srv.Env(awssim.DefaultAccount), 10*time.Minute,

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/opsd-dev/opsd/internal/mototest"
+	"github.com/opsd-dev/opsd/internal/opsdbin"
 )
 
 // killSwitch is one AWS call at which the opsd process making it dies:
@@ -165,7 +166,7 @@ func buildEmulator(t *testing.T) string {
 // own: start one per test.
 func startEmulator(t *testing.T, bin, upstream string) emulator {
 	t.Helper()
-	addr := freeAddr(t)
+	addr := opsdbin.FreeAddr(t)
 	var out lockedBuffer
 	cmd := exec.Command(bin, "--listen", addr, "--upstream", upstream)
 	cmd.Stdout, cmd.Stderr = &out, &out

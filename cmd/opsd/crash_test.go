@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/opsd-dev/opsd/internal/opsdbin"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/backup"
 	bktypes "github.com/aws/aws-sdk-go-v2/service/backup/types"
@@ -26,7 +28,7 @@ import (
 func TestKillNineMidRun(t *testing.T) {
 	srv := mototest.Shared(t)
 	mototest.SetCredentialsEnv(t)
-	bin := buildOpsd(t)
+	bin := opsdbin.Build(t)
 	t.Run("shutdown evening stop", func(t *testing.T) { killShutdownEvening(t, srv, bin) })
 	t.Run("shutdown morning start", func(t *testing.T) { killShutdownMorning(t, srv, bin) })
 	emulatorBin := buildEmulator(t)

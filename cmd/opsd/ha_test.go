@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opsd-dev/opsd/internal/opsdbin"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -67,8 +69,8 @@ func TestProcessTwoReplicasElectOneLeader(t *testing.T) {
 	// Each replica reaches AWS through its own proxy, so the calls each
 	// one made can be told apart.
 	proxyA, proxyB := mototest.NewProxy(t, srv.URL()), mototest.NewProxy(t, srv.URL())
-	bin := buildOpsd(t)
-	addrA, addrB := freeAddr(t), freeAddr(t)
+	bin := opsdbin.Build(t)
+	addrA, addrB := opsdbin.FreeAddr(t), opsdbin.FreeAddr(t)
 	a := startOpsd(t, bin, writeConfig(t, haConfig(proxyA.URL(), addrA, "replica-a")), addrA)
 	a.status(t, func(doc map[string]any) bool { return role(doc) == "leader" && lastOutcome(doc) == "ok" })
 	b := startOpsd(t, bin, writeConfig(t, haConfig(proxyB.URL(), addrB, "replica-b")), addrB)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/opsd-dev/opsd/internal/opsdbin"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
@@ -18,7 +20,11 @@ import (
 	"github.com/opsd-dev/opsd/internal/mototest"
 )
 
-func TestMain(m *testing.M) { os.Exit(mototest.Run(m)) }
+func TestMain(m *testing.M) {
+	code := mototest.Run(m)
+	opsdbin.Remove()
+	os.Exit(code)
+}
 
 // opsd runs the command line in-process and returns its exit code and output.
 func opsd(t *testing.T, args ...string) (int, string, string) {

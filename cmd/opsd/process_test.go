@@ -4,16 +4,16 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/opsd-dev/opsd/internal/opsdbin"
 
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
@@ -22,26 +22,6 @@ import (
 
 // These tests run the built opsd binary as a process and send it real
 // signals.
-
-func buildOpsd(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "opsd")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
 
 type lockedBuffer struct {
 	mu sync.Mutex
@@ -123,9 +103,9 @@ func TestProcessSIGTERMLetsTheRunningReconcileFinish(t *testing.T) {
 		time.Sleep(2 * time.Second)
 		proxy.Forward(w, r)
 	})
-	addr := freeAddr(t)
+	addr := opsdbin.FreeAddr(t)
 	path := writeConfig(t, fmt.Sprintf("aws: {regions: [eu-west-2], endpoint_url: %q}\nhttp: {listen: %q}\nscheduler: {grace_period: 30s}\nshutdown: {enabled: true}\n", proxy.URL(), addr))
-	p := startOpsd(t, buildOpsd(t), path, addr)
+	p := startOpsd(t, opsdbin.Build(t), path, addr)
 
 	p.status(t, jobRunning)
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
@@ -152,9 +132,9 @@ func TestProcessSIGHUPWithBrokenConfigKeepsRunning(t *testing.T) {
 	srv := mototest.Shared(t)
 	srv.Reset(t)
 	mototest.SetCredentialsEnv(t)
-	addr := freeAddr(t)
+	addr := opsdbin.FreeAddr(t)
 	path := writeConfig(t, fmt.Sprintf("aws: {regions: [eu-west-2], endpoint_url: %q}\nhttp: {listen: %q}\nshutdown: {enabled: true}\n", srv.URL(), addr))
-	p := startOpsd(t, buildOpsd(t), path, addr)
+	p := startOpsd(t, opsdbin.Build(t), path, addr)
 	p.status(t, func(doc map[string]any) bool { return doc["jobs"] != nil })
 
 	if err := os.WriteFile(path, []byte("aws: {regions: [eu-wset-2]}\nshutdown: {enabled: maybe}\n"), 0o600); err != nil {

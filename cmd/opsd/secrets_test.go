@@ -13,6 +13,7 @@ import (
 
 	"github.com/opsd-dev/opsd/config"
 	"github.com/opsd-dev/opsd/internal/mototest"
+	"github.com/opsd-dev/opsd/internal/opsdbin"
 )
 
 // TestSecretsNeverLeak runs the daemon with every service enabled, a
@@ -55,7 +56,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
 	t.Setenv("OTEL_BSP_SCHEDULE_DELAY", "200")
 
-	addr := freeAddr(t)
+	addr := opsdbin.FreeAddr(t)
 	path := writeConfig(t, fmt.Sprintf(`aws:
   regions: [eu-west-2]
   endpoint_url: %q
@@ -72,7 +73,7 @@ dlq: {enabled: true, archive: {bucket: opsd-dlq-archive, when: arrival, wait_tim
 audit: {enabled: true}
 `, proxy.URL(), memberAccount, memberRole, secrets["external id"], addr, secrets["slack token"], slack.GetAPIURL()))
 
-	bin := buildOpsd(t)
+	bin := opsdbin.Build(t)
 	outputs := map[string][]byte{}
 	for _, args := range [][]string{
 		{"check-config", "--config", path},

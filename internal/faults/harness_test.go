@@ -29,30 +29,6 @@ import (
 // opsd binary, run it as a process against moto through a fault proxy,
 // and check moto's state, the proxy's records and the Slack messages.
 
-// opsdBuild builds cmd/opsd once for the test binary.
-var opsdBuild = sync.OnceValues(func() (string, error) {
-	dir, err := os.MkdirTemp("", "opsd-faults-")
-	if err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, "opsd")
-	out, err := exec.Command("go", "build", "-o", bin, "github.com/opsd-dev/opsd/cmd/opsd").CombinedOutput()
-	if err != nil {
-		return "", fmt.Errorf("go build: %w\n%s", err, out)
-	}
-	return bin, nil
-})
-
-func opsdBinary(t *testing.T) string {
-	t.Helper()
-	bin, err := opsdBuild()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = os.RemoveAll(filepath.Dir(bin)) })
-	return bin
-}
-
 // testSeed is FAULTS_SEED when set, else the clock; it is logged so a
 // failing run can be repeated.
 func testSeed(t *testing.T) uint64 {

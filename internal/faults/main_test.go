@@ -5,6 +5,11 @@ import (
 	"testing"
 
 	"github.com/opsd-dev/opsd/internal/mototest"
+	"github.com/opsd-dev/opsd/internal/opsdbin"
 )
 
-func TestMain(m *testing.M) { os.Exit(mototest.Run(m)) }
+func TestMain(m *testing.M) {
+	code := mototest.Run(m)
+	opsdbin.Remove()
+	os.Exit(code)
+}

@@ -3,7 +3,6 @@ package faults
 import (
 	"encoding/json"
 	"fmt"
-	"net"
 	"net/http"
 	"os/exec"
 	"strings"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/opsd-dev/opsd/internal/mototest"
+	"github.com/opsd-dev/opsd/internal/opsdbin"
 )
 
 // daemonProcess is a running `opsd run`.
@@ -84,16 +84,6 @@ func (p *daemonProcess) ready() bool {
 	return err == nil && code == 200
 }
 
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
-}
-
 // outage is how long the test keeps AWS unreachable at least: far less
 // than the minutes of a real outage, enough for opsd's readiness check
 // (every 30 s) to see it.
@@ -109,7 +99,7 @@ const outage = 25 * time.Second
 func TestAWSUnreachableDaemonStaysUpAndRecovers(t *testing.T) {
 	t.Parallel()
 	m := &moto{srv: mototest.Shared(t)}
-	bin := opsdBinary(t)
+	bin := opsdbin.Build(t)
 	tg := target{"220000000001", "eu-west-2"}
 	first := m.launch(t, tg, 2, map[string]string{"Environment": "development", "OOOShutdown": "true"})
 
@@ -118,7 +108,7 @@ func TestAWSUnreachableDaemonStaysUpAndRecovers(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = proxy.Close() })
-	addr := freeAddr(t)
+	addr := opsdbin.FreeAddr(t)
 	// A schedule that is off all week (but for Sunday 23:59) and a
 	// reconcile every minute, the shortest cron shutdown accepts.
 	config := writeConfig(t, fmt.Sprintf(`aws:

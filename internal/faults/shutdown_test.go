@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/opsd-dev/opsd/internal/mototest"
+	"github.com/opsd-dev/opsd/internal/opsdbin"
 )
 
 const (
@@ -133,7 +134,7 @@ func TestShutdownEveningAndMorningUnderFaults(t *testing.T) {
 	t.Parallel()
 	seed := testSeed(t)
 	m := &moto{srv: mototest.Shared(t)}
-	bin := opsdBinary(t)
+	bin := opsdbin.Build(t)
 	e := newShutdownEstate(t, m)
 
 	proxy, err := New(m.srv.URL(), Options{Seed: seed})
