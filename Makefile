@@ -9,7 +9,7 @@ FUZZTIME      ?= 10s
 # package:FuzzTarget pairs that `make fuzz` runs, each for FUZZTIME.
 FUZZ_TARGETS  := ./shutdown:FuzzSchedulePeriods ./shutdown:FuzzTags ./config:FuzzParse ./dlq:FuzzRecordRoundTrip
 
-.PHONY: all build test fuzz lint fmt vet staticcheck demo bench clean
+.PHONY: all build test test-long fuzz lint fmt vet staticcheck demo bench clean
 
 all: lint test build
 
@@ -21,6 +21,10 @@ build:
 test:
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+## test-long: the DLQ kill -9 test at 10,000 messages and 40 kills (about 15 minutes)
+test-long:
+	DLQ_KILL_MESSAGES=10000 DLQ_KILLS=40 $(GO) test -count=1 -timeout 60m -run 'TestDLQArchiveSurvivesKillNine' -v ./internal/faults/
 
 ## fuzz: every fuzz target for FUZZTIME each (the seed corpora also run in make test)
 fuzz:

@@ -29,6 +29,10 @@ type Options struct {
 	// HangLimit is the longest a Hang holds a call; empty is two
 	// minutes.
 	HangLimit time.Duration
+	// OnCall, when set, is told of every call as it arrives, with the
+	// fault chosen for it (0 for none), before the fault is applied or the
+	// call forwarded: a test can kill the client at that moment.
+	OnCall func(c Call, f Fault)
 }
 
 // DownMode is how an outage looks to clients.
@@ -202,6 +206,9 @@ func (p *Proxy) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c, fault, delay := p.decide(r, body)
+	if p.opts.OnCall != nil {
+		p.opts.OnCall(c, fault)
+	}
 	switch fault {
 	case Down, ResetBefore:
 		resetConn(w)

@@ -3,6 +3,7 @@ package faults
 import (
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -62,7 +63,8 @@ func Faults() []Fault {
 type Rule struct {
 	Fault Fault
 	// Operations the rule applies to ("StopInstances", "AssumeRole",
-	// "PUT /bucket/key"); empty for every operation.
+	// "PUT /bucket/key"); an entry ending in "*" matches every operation
+	// it begins ("PUT /bucket/*"); empty for every operation.
 	Operations []string
 	// Service is the signing name ("ec2", "sts").
 	Service string
@@ -86,7 +88,7 @@ type Rule struct {
 // matches reports whether c is a call the rule applies to.
 func (r *Rule) matches(c Call) bool {
 	switch {
-	case len(r.Operations) > 0 && !slices.Contains(r.Operations, c.Operation):
+	case len(r.Operations) > 0 && !slices.ContainsFunc(r.Operations, func(o string) bool { return operationMatches(o, c.Operation) }):
 		return false
 	case r.Service != "" && r.Service != c.Service:
 		return false
@@ -128,4 +130,13 @@ func (s *ruleState) fire(c Call, rnd *rand.Rand) bool {
 		s.burstLeft = s.Burst - 1
 	}
 	return true
+}
+
+// operationMatches reports whether pattern names op: equal, or a prefix of
+// it when pattern ends in "*".
+func operationMatches(pattern, op string) bool {
+	if prefix, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(op, prefix)
+	}
+	return pattern == op
 }

@@ -48,3 +48,17 @@ func TestFaultNames(t *testing.T) {
 		t.Errorf("the zero fault is named %q", Fault(0))
 	}
 }
+
+// An operation ending in "*" matches every operation it begins, so one
+// rule covers S3's PUT of any key in a bucket.
+func TestRuleOperationPrefix(t *testing.T) {
+	r := Rule{Operations: []string{"PUT /archive/*", "DeleteMessageBatch"}}
+	for op, want := range map[string]bool{
+		"PUT /archive/dlq/1.json": true, "PUT /archive/": true, "DeleteMessageBatch": true,
+		"GET /archive/dlq/1.json": false, "PUT /other/x": false, "DeleteMessage": false,
+	} {
+		if got := r.matches(Call{Operation: op}); got != want {
+			t.Errorf("matches(%q) = %v, want %v", op, got, want)
+		}
+	}
+}
