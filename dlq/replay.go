@@ -108,7 +108,7 @@ func (r *ReplayReport) add(e ReplayEntry, each func(ReplayEntry)) {
 // exist) or to list the archive; per-object problems are in the report.
 func Replay(ctx context.Context, c ReplayClients, opts ReplayOptions) (ReplayReport, error) {
 	var rep ReplayReport
-	bucket, prefix, err := parseS3URL(opts.From)
+	bucket, prefix, err := ParseArchiveURL(opts.From)
 	if err != nil {
 		return rep, err
 	}
@@ -149,8 +149,9 @@ func Replay(ctx context.Context, c ReplayClients, opts ReplayOptions) (ReplayRep
 	return rep, ctx.Err()
 }
 
-// parseS3URL splits "s3://bucket/prefix".
-func parseS3URL(u string) (bucket, prefix string, err error) {
+// ParseArchiveURL splits a replay's --from, "s3://bucket/prefix", into
+// its bucket and key prefix, or says why it is not such an address.
+func ParseArchiveURL(u string) (bucket, prefix string, err error) {
 	rest, ok := strings.CutPrefix(u, "s3://")
 	if !ok {
 		return "", "", fmt.Errorf("replay from %q: not an s3://bucket/prefix address", u)

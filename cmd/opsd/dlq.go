@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/opsd-dev/opsd/config"
@@ -94,6 +95,9 @@ func cmdDLQReplay(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	}
 	if *from == "" || *to == "" {
 		return &usageError{"dlq replay needs --from s3://bucket/prefix and --to QUEUE"}
+	}
+	if _, _, err := dlq.ParseArchiveURL(*from); err != nil {
+		return &usageError{"dlq replay --from: " + strings.TrimPrefix(err.Error(), "replay from ")}
 	}
 	cfg, err := loadConfig(*path)
 	if err != nil {

@@ -95,8 +95,8 @@ func TestDLQListAndReplay(t *testing.T) {
 	}
 
 	code, _, stderr = opsd(t, "dlq", "replay", "--config", path, "--from", "archive/dlq-archive", "--to", "orders-replay")
-	if code != exitFailure || !strings.Contains(stderr, "s3://") {
-		t.Errorf("a --from that is not an s3:// URL: exit %d, stderr %q", code, stderr)
+	if code != exitUsage || !strings.Contains(stderr, `"archive/dlq-archive": not an s3://bucket/prefix address`) {
+		t.Errorf("a --from that is not an s3:// URL: exit %d, want 2 (a usage error), stderr %q", code, stderr)
 	}
 	if code, _, _ := opsd(t, "dlq", "replay", "--config", path, "--to", "orders-replay"); code != exitUsage {
 		t.Errorf("replay without --from: exit %d, want 2", code)
