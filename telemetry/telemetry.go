@@ -104,6 +104,12 @@ func (t *Telemetry) Shutdown(ctx context.Context) error {
 	return errors.Join(t.TracerProvider.Shutdown(ctx), t.MeterProvider.Shutdown(ctx))
 }
 
+// DurationBuckets are the upper bounds, in seconds, of the job duration
+// histogram: from 50 ms, where a reconcile with nothing to do ends, to 30
+// minutes, a large estate's first run. The SDK's default bounds start at 5
+// s, which put every ordinary run in one bucket.
+var DurationBuckets = []float64{0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200, 1800}
+
 // Metrics are the instruments opsd records.
 type Metrics struct {
 	// Runs counts job runs by job and outcome.
@@ -118,7 +124,8 @@ type Metrics struct {
 
 func newMetrics(m metric.Meter) (*Metrics, error) {
 	runs, err1 := m.Int64Counter("opsd.job.runs", metric.WithDescription("Job runs by job and outcome."))
-	dur, err2 := m.Float64Histogram("opsd.job.duration", metric.WithUnit("s"), metric.WithDescription("Job run duration."))
+	dur, err2 := m.Float64Histogram("opsd.job.duration", metric.WithUnit("s"), metric.WithDescription("Job run duration."),
+		metric.WithExplicitBucketBoundaries(DurationBuckets...))
 	acts, err3 := m.Int64Counter("opsd.actions", metric.WithDescription("Actions by service, action and status."))
 	errs, err4 := m.Int64Counter("opsd.errors", metric.WithDescription("Failures by service."))
 	if err := errors.Join(err1, err2, err3, err4); err != nil {

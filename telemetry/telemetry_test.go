@@ -84,3 +84,35 @@ func TestLogsCarryTraceIDs(t *testing.T) {
 		t.Errorf("spans exported: %d, want 1", len(exp.GetSpans()))
 	}
 }
+
+// Job durations resolve 50 ms to 30 minutes: a 0.2 s run and a 3 s run
+// land in different buckets, and a 20-minute run below the top one.
+func TestDurationBucketsResolveShortAndLongRuns(t *testing.T) {
+	tel, err := Setup(context.Background(), Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tel.Shutdown(context.Background())
+	ctx := context.Background()
+	job := metric.WithAttributes(attribute.String("job", "dlq"))
+	for _, d := range []float64{0.03, 0.2, 3, 1200} {
+		tel.Metrics.Duration.Record(ctx, d, job)
+	}
+	rec := httptest.NewRecorder()
+	tel.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	for _, want := range []string{
+		`opsd_job_duration_seconds_bucket{job="dlq",le="0.05"} 1`,
+		`opsd_job_duration_seconds_bucket{job="dlq",le="0.1"} 1`,
+		`opsd_job_duration_seconds_bucket{job="dlq",le="0.25"} 2`,
+		`opsd_job_duration_seconds_bucket{job="dlq",le="2.5"} 2`,
+		`opsd_job_duration_seconds_bucket{job="dlq",le="5"} 3`,
+		`opsd_job_duration_seconds_bucket{job="dlq",le="600"} 3`,
+		`opsd_job_duration_seconds_bucket{job="dlq",le="1200"} 4`,
+		`opsd_job_duration_seconds_bucket{job="dlq",le="1800"} 4`,
+	} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, body)
+		}
+	}
+}
