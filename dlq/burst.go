@@ -7,9 +7,11 @@ import "time"
 // minute to become consistent.
 const countLag = 3 * time.Minute
 
-// memory is what the service remembers about one queue between runs, in
-// the daemon's memory only. A restart forgets it: the first run after
-// one looks at every queue afresh (see [memory.observe]).
+// memory is what the service remembers about one queue between runs: in
+// the daemon's memory and, when a state store is configured, in it, so a
+// restart or a new leader carries on. Without a store a restart forgets
+// it: the first run after one looks at every queue afresh (see
+// [memory.observe]).
 type memory struct {
 	// Seen is set once the queue has been observed.
 	Seen bool

@@ -23,6 +23,8 @@ type harness struct {
 	envs map[string]*env // by account
 	rec  *notify.Recorder
 	svc  *Service
+	deps Deps
+	cfg  Config
 	// notifyErr, when set, makes the notifier fail.
 	mu        sync.Mutex
 	notifyErr error
@@ -52,18 +54,29 @@ func newHarness(t *testing.T, cfg Config, accts ...string) *harness {
 		targets = append(targets, accounts.Target{Account: a, Region: testRegion, Config: aws.Config{Region: testRegion, AppID: a}})
 	}
 	cfg.Enabled = true
-	svc, err := New(cfg, Deps{
+	h.cfg = cfg
+	h.deps = Deps{
 		Targets:  func(context.Context) ([]accounts.Target, error) { return targets, nil },
 		FanOut:   accounts.FanOut{Limit: 2},
 		Notifier: h,
 		Location: time.UTC,
 		Clients:  func(c aws.Config) Clients { return h.envs[c.AppID].clients() },
-	})
+	}
+	h.restart(nil)
+	return h
+}
+
+// restart replaces the service with a new one, as a restarted daemon or
+// another replica has: it remembers only what store holds (nil: nothing).
+func (h *harness) restart(store StateStore) {
+	h.t.Helper()
+	deps := h.deps
+	deps.State = store
+	svc, err := New(h.cfg, deps)
 	if err != nil {
-		t.Fatal(err)
+		h.t.Fatal(err)
 	}
 	h.svc = svc
-	return h
 }
 
 func (h *harness) env() *env { return h.envs[testAccount] }

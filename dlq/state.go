@@ -1,0 +1,59 @@
+package dlq
+
+import (
+	"context"
+	"maps"
+	"slices"
+)
+
+// StateStore keeps the service's memory between runs, restarts and
+// replicas (state.Tolerant is one). Its failures are its own to report: a
+// load that fails reads as nothing remembered.
+type StateStore interface {
+	Load(ctx context.Context, kind, key string, v any) bool
+	Save(ctx context.Context, kind, key string, v any)
+}
+
+// stateKey names the service's document in the state store.
+const stateKey = "memory"
+
+// savedState is the service's document in the state store: each queue's
+// memory (bursts, reminders, archive scans) and the problems already told.
+type savedState struct {
+	Queues map[string]memory `json:"queues"`
+	Told   []string          `json:"told"`
+}
+
+// loadState replaces what the service remembers with the stored state,
+// when there is one: a restarted daemon, or a replica that has just
+// become the leader, carries on where the last run left off.
+func (s *Service) loadState(ctx context.Context) {
+	if s.deps.State == nil {
+		return
+	}
+	var st savedState
+	if !s.deps.State.Load(ctx, ServiceName, stateKey, &st) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mem = st.Queues
+	if s.mem == nil {
+		s.mem = map[string]memory{}
+	}
+	s.told = map[string]bool{}
+	for _, k := range st.Told {
+		s.told[k] = true
+	}
+}
+
+// saveState stores what the service remembers after an Apply run.
+func (s *Service) saveState(ctx context.Context) {
+	if s.deps.State == nil {
+		return
+	}
+	s.mu.Lock()
+	st := savedState{Queues: maps.Clone(s.mem), Told: slices.Sorted(maps.Keys(s.told))}
+	s.mu.Unlock()
+	s.deps.State.Save(ctx, ServiceName, stateKey, st)
+}
