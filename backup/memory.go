@@ -11,8 +11,10 @@ import (
 // memory is what the service remembers between reconciles so that people
 // are told each thing once: the findings, drift reports, failures and
 // backup jobs already told, and when backup jobs were last looked at. It
-// lives in memory only: after a restart the first reconcile tells
-// everything current again. Only Apply reconciles change it.
+// lives in memory and, when a state store is configured, in it (state.go),
+// so a restart or a new leader tells nothing twice; without a store the
+// first reconcile after a restart tells everything current again. Only
+// Apply reconciles change it.
 type memory struct {
 	mu sync.Mutex
 	// told are the keys already told, by topic and target.

@@ -35,6 +35,9 @@ type Deps struct {
 	// Clients builds the AWS clients for a target from its configuration;
 	// nil means [NewClients], the SDK's. Tests pass fakes.
 	Clients func(aws.Config) Clients
+	// State keeps what the service told between runs and replicas; nil
+	// keeps it in memory only.
+	State StateStore
 }
 
 // Service is the backup enforcement service.
@@ -108,6 +111,10 @@ func (s *Service) Timeout() time.Duration { return s.cfg.Timeout }
 // its failure is in Result.Errors.
 func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcile.Result {
 	res := reconcile.Result{Service: ServiceName}
+	s.loadState(ctx)
+	if req.Mode == reconcile.Apply {
+		defer s.saveState(context.WithoutCancel(ctx))
+	}
 	targets, err := accounts.ListTargets(ctx, s.deps.Targets)
 	if err != nil {
 		res.Errors = []error{err}

@@ -28,6 +28,8 @@ type harness struct {
 	fakes map[string]*fakes
 	rec   *notify.Recorder
 	cfg   Config
+	// state is what a restart keeps; nil: nothing.
+	state StateStore
 }
 
 func newHarness(t *testing.T, cfg Config, accts ...string) *harness {
@@ -57,6 +59,7 @@ func (h *harness) restart(t *testing.T) {
 		FanOut:   accounts.FanOut{Limit: 2},
 		Notifier: h.rec,
 		Clients:  func(c aws.Config) Clients { return h.fakes[c.AppID].clients() },
+		State:    h.state,
 	})
 	if err != nil {
 		t.Fatal(err)
