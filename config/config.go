@@ -26,6 +26,7 @@ type Config struct {
 	Scheduler Scheduler `koanf:"scheduler"`
 	Log       Log       `koanf:"log"`
 	HA        HA        `koanf:"ha"`
+	State     State     `koanf:"state"`
 
 	Shutdown shutdown.Config `koanf:"shutdown"`
 	Patching patching.Config `koanf:"patching"`

@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/opsd-dev/opsd/state"
+
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/opsd-dev/opsd/audit"
@@ -51,12 +53,14 @@ type Options struct {
 
 // daemon is the state of one running opsd.
 type daemon struct {
-	opts    Options
-	tel     *telemetry.Telemetry
-	logger  *slog.Logger
-	runner  *scheduler.Runner
-	sched   *scheduler.Scheduler
-	notify  *sdnotify.Notifier
+	opts   Options
+	tel    *telemetry.Telemetry
+	logger *slog.Logger
+	runner *scheduler.Runner
+	sched  *scheduler.Scheduler
+	notify *sdnotify.Notifier
+	// state is the process's state store, opened once at start.
+	state   *state.Tolerant
 	started time.Time
 	// lease is the leader lease when ha is enabled, else nil.
 	lease *lease.Lease
@@ -141,6 +145,12 @@ func Run(ctx context.Context, opts Options) error {
 	} else {
 		close(leaseDone)
 	}
+	var token func() (int64, bool)
+	if d.lease != nil {
+		token = d.lease.Leading
+	}
+	d.state = OpenState(ctx, cfg, logger, tel.TracerProvider, token)
+	defer d.state.Close()
 	if err := d.apply(ctx, cfg, true); err != nil {
 		return err
 	}
@@ -239,7 +249,7 @@ func (d *daemon) reload(ctx context.Context) {
 // apply builds the environment and services cfg describes and schedules
 // them, each to run at once when atStart; on error nothing changes.
 func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) error {
-	opts := EnvOptions{Mode: reconcile.Apply, Logger: d.logger, TracerProvider: d.tel.TracerProvider}
+	opts := EnvOptions{Mode: reconcile.Apply, Logger: d.logger, TracerProvider: d.tel.TracerProvider, State: d.state}
 	if d.lease != nil {
 		opts.Fence = d.lease.Fence
 	}
@@ -355,6 +365,9 @@ func (d *daemon) status() any {
 	}
 	if d.lease != nil {
 		doc["ha"] = d.lease.Status()
+	}
+	if d.state != nil {
+		doc["state"] = d.state.Status()
 	}
 	if !reload.At.IsZero() {
 		doc["last_reload"] = reload

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opsd-dev/opsd/internal/opsdbin"
+
 	"github.com/opsd-dev/opsd/internal/mototest"
 	"github.com/opsd-dev/opsd/reconcile"
 )
@@ -104,7 +106,7 @@ func startDaemon(t *testing.T, yaml string, svc reconcile.Service) *running {
 
 func writeFile(t *testing.T, path, content string) {
 	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(opsdbin.WithState(t, content)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 }

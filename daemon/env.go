@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/opsd-dev/opsd/state"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/arn"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
@@ -33,6 +35,9 @@ type Env struct {
 	Tracer   trace.Tracer
 	Location *time.Location
 	Now      func() time.Time
+	// State keeps what services told between runs and replicas; nil
+	// keeps it in memory only.
+	State *state.Tolerant
 }
 
 // EnvOptions are the parts of an Env that do not come from configuration.
@@ -49,6 +54,9 @@ type EnvOptions struct {
 	// Fence, when set, is asked before every mutating AWS call and
 	// refuses it with its error (leader election).
 	Fence func() error
+	// State is the process's state store (see OpenState); nil keeps
+	// services' memory in the process only.
+	State *state.Tolerant
 }
 
 // NewEnv builds the environment cfg describes. It makes no AWS call except,
@@ -112,6 +120,7 @@ func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, err
 		Tracer:   tracer,
 		Location: loc,
 		Now:      now,
+		State:    opts.State,
 	}, nil
 }
 

@@ -1,6 +1,7 @@
 package daemon
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/opsd-dev/opsd/audit"
@@ -34,11 +35,11 @@ func Build(env *Env) ([]reconcile.Service, error) {
 		}},
 		{backup.ServiceName, c.Backup.Enabled, func() (reconcile.Service, error) {
 			return backup.New(c.Backup, backup.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
-				Logger: env.Logger.With("service", backup.ServiceName), Location: env.Location})
+				Logger: env.Logger.With("service", backup.ServiceName), Location: env.Location, State: env.stateStore()})
 		}},
 		{dlq.ServiceName, c.DLQ.Enabled, func() (reconcile.Service, error) {
 			return dlq.New(c.DLQ, dlq.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
-				Logger: env.Logger.With("service", dlq.ServiceName), Location: env.Location})
+				Logger: env.Logger.With("service", dlq.ServiceName), Location: env.Location, State: env.stateStore()})
 		}},
 		{audit.ServiceName, c.Audit.Enabled, func() (reconcile.Service, error) {
 			return NewAudit(env)
@@ -63,4 +64,16 @@ func Build(env *Env) ([]reconcile.Service, error) {
 func NewAudit(env *Env) (*audit.Service, error) {
 	return audit.New(env.Config.Audit, audit.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
 		Logger: env.Logger.With("service", audit.ServiceName), Location: env.Location})
+}
+
+// stateStore is env's state store as the services take it: a nil
+// interface, not a nil pointer, when there is none.
+func (env *Env) stateStore() interface {
+	Load(ctx context.Context, kind, key string, v any) bool
+	Save(ctx context.Context, kind, key string, v any)
+} {
+	if env.State == nil {
+		return nil
+	}
+	return env.State
 }

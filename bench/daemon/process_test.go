@@ -34,7 +34,7 @@ func idleConfig(tb testing.TB, endpoint, addr string) string {
 		fmt.Fprintf(&b, "%s: {enabled: true, schedule: \"0 0 1 1 *\"}\n", svc)
 	}
 	path := filepath.Join(tb.TempDir(), "opsd.yaml")
-	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(opsdbin.WithState(tb, b.String())), 0o600); err != nil {
 		tb.Fatal(err)
 	}
 	return path

@@ -130,7 +130,7 @@ func runArchive(tb testing.TB, bl backlog) dlqRun {
 	defer srv.Close()
 	bl.seed(tb, srv)
 	bin := opsdbin.Build(tb)
-	cfg := writeFile(tb, "opsd.yaml", bl.config(srv.URL()))
+	cfg := writeFile(tb, "opsd.yaml", opsdbin.WithState(tb, bl.config(srv.URL())))
 	srv.ResetCalls()
 	r := runOpsd(tb, bin, srv.Env(awssim.DefaultAccount), 10*time.Minute, "run", "--config", cfg, "--once", "--only", "dlq")
 	out := dlqRun{run: r, calls: srv.Calls(), floor: bl.floor()}

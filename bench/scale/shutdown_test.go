@@ -151,7 +151,7 @@ func runShutdown(tb testing.TB, e estate) shutdownRun {
 	defer srv.Close()
 	e.seed(srv)
 	bin := opsdbin.Build(tb)
-	cfg := writeFile(tb, "opsd.yaml", e.config(srv.URL()))
+	cfg := writeFile(tb, "opsd.yaml", opsdbin.WithState(tb, e.config(srv.URL())))
 	srv.ResetCalls()
 	r := runOpsd(tb, bin, srv.Env(awssim.DefaultAccount), 10*time.Minute,
 		"run", "--config", cfg, "--once", "--now", evening, "--only", "shutdown")

@@ -37,7 +37,7 @@ func opsd(t *testing.T, args ...string) (int, string, string) {
 func writeConfig(t *testing.T, content string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "opsd.yaml")
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(opsdbin.WithState(t, content)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path

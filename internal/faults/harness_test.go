@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opsd-dev/opsd/internal/opsdbin"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -60,7 +62,7 @@ func opsdEnv(t *testing.T) []string {
 func writeConfig(t *testing.T, content string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "opsd.yaml")
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+	if err := os.WriteFile(path, []byte(opsdbin.WithState(t, content)), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -66,4 +67,16 @@ func Remove() {
 	if bin, err := build(); err == nil {
 		_ = os.RemoveAll(filepath.Dir(bin))
 	}
+}
+
+// WithState returns config content with a state file of the test's own
+// (state.path in a temporary directory) unless content sets state itself,
+// so that what one test's runs told never silences another's, and no test
+// touches /var/lib/opsd.
+func WithState(tb testing.TB, content string) string {
+	tb.Helper()
+	if strings.HasPrefix(content, "state:") || strings.Contains(content, "\nstate:") {
+		return content
+	}
+	return content + fmt.Sprintf("\nstate: {path: %q}\n", filepath.Join(tb.TempDir(), "state.db"))
 }

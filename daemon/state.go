@@ -1,0 +1,47 @@
+package daemon
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/opsd-dev/opsd/awsenv"
+	"github.com/opsd-dev/opsd/config"
+	"github.com/opsd-dev/opsd/state"
+)
+
+// OpenState opens the state store cfg describes, once per process: the
+// DynamoDB table (the lease's when ha is on), or else the local file.
+// token is the leader lease's fencing token, nil without leader election.
+// It never fails: a store that cannot be opened (a file another process
+// holds, a directory that cannot be made) is replaced by memory, with one
+// warning that opsd may repeat itself, and a corrupt file is moved aside
+// and the move logged.
+func OpenState(ctx context.Context, cfg *config.Config, logger *slog.Logger, tp trace.TracerProvider, token func() (int64, bool)) *state.Tolerant {
+	if table := cfg.StateTable(); table != "" {
+		base, err := awsenv.Load(ctx, awsenv.Options{
+			Region: cfg.AWS.Regions[0], EndpointURL: cfg.AWS.EndpointURL,
+			MaxAttempts: cfg.AWS.MaxAttempts, CallTimeout: cfg.AWS.CallTimeout, TracerProvider: tp,
+		})
+		if err == nil {
+			st := state.NewTolerant(state.NewTable(dynamodb.NewFromConfig(base), table, token), logger)
+			logger.Info("state kept in DynamoDB", "state", st.Status()["where"])
+			return st
+		}
+		logger.Warn("state table unusable: opsd keeps its state in memory and may repeat alerts after a restart", "table", table, "error", err.Error())
+		return state.NewTolerant(state.NewMemory(), logger)
+	}
+	f, moved, err := state.OpenFile(cfg.State.Path, time.Now())
+	if err != nil {
+		logger.Warn("state file unusable: opsd keeps its state in memory and may repeat alerts after a restart", "path", cfg.State.Path, "error", err.Error())
+		return state.NewTolerant(state.NewMemory(), logger)
+	}
+	st := state.NewTolerant(f, logger)
+	if moved != "" {
+		st.Warn("state file was corrupt: moved aside and started afresh; opsd may repeat alerts it already sent", "moved_to", moved)
+	}
+	return st
+}
