@@ -77,15 +77,24 @@ func (p *Planner) marker(tags map[string]string) Marker {
 	return Marker{Action: action, At: t}
 }
 
-// settle reads a LastStopping marker against the resource's state: a
-// stopped (or stopping) resource was stopped by opsd, whose record of it
-// was never written; on any other the stop did not take, and there is no
-// marker. Other markers are returned as they are.
-func (m Marker) settle(s State) Marker {
+// settle reads a LastStopping marker against the resource's state and,
+// where the API gives one, its start time (an EC2 instance's launch time):
+//   - stopped or stopping: opsd stopped it and its record of the stop was
+//     never written: a LastStop at the marker's time;
+//   - running, started after the marker (and not after now): the stop took
+//     and someone started it by hand before the next run: a LastStop too,
+//     which the off period reads as started outside opsd and keeps up;
+//   - otherwise the stop did not take, and there is no marker.
+//
+// Other markers are returned as they are.
+func (m Marker) settle(s State, startedAt, now time.Time) Marker {
 	if m.Action != LastStopping {
 		return m
 	}
-	if s == StateStopped || s == StateStopping {
+	switch {
+	case s == StateStopped || s == StateStopping:
+		return Marker{Action: LastStop, At: m.At}
+	case s == StateRunning && !startedAt.IsZero() && startedAt.After(m.At) && !startedAt.After(now):
 		return Marker{Action: LastStop, At: m.At}
 	}
 	return Marker{}

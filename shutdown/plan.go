@@ -44,7 +44,7 @@ func (p *Planner) Decide(o Observation, now time.Time) Decision {
 	d.Intent = p.Intent(o.Tags)
 	d.Marker = p.marker(o.Tags)
 	if d.Marker.Action == LastStopping {
-		d.Marker = d.Marker.settle(o.State)
+		d.Marker = d.Marker.settle(o.State, o.StartedAt, now)
 		d.Unrecorded = d.Marker.Valid()
 	}
 	in := &d.Intent
