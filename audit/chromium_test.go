@@ -79,7 +79,7 @@ func browserReport() *Report {
 func TestReportPageInChromium(t *testing.T) {
 	chromium(t)
 	rep := browserReport()
-	srv := httptest.NewServer(ReportHandler(func() *Report { return rep }))
+	srv := httptest.NewServer(ReportHandler(func() *Report { return rep }, nil))
 	defer srv.Close()
 	url := srv.URL + "/report"
 

@@ -2,13 +2,19 @@ package audit
 
 import (
 	"bytes"
+	"fmt"
+	"html/template"
 	"net/http"
+	"time"
 )
 
 // ReportHandler serves the latest report at /report: HTML by default,
 // ?format=json or ?format=text for the others, ?application=NAME for one
 // application. Before the first assessment it answers 503 and says so.
-func ReportHandler(latest func() *Report) http.Handler {
+//
+// failed, when set, says why the last assessment could not be made; with
+// no report to show, the page says so instead of "no assessment has run".
+func ReportHandler(latest func() *Report, failed func() (Failure, bool)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		if req.Method != http.MethodGet && req.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
@@ -36,11 +42,24 @@ func ReportHandler(latest func() *Report) http.Handler {
 				h.Set("Content-Type", "text/plain; charset=utf-8")
 			}
 			w.WriteHeader(http.StatusServiceUnavailable)
-			if format == "html" {
-				_, _ = w.Write([]byte(noReportHTML))
-				return
+			var f Failure
+			var ok bool
+			if failed != nil {
+				f, ok = failed()
 			}
-			_, _ = w.Write([]byte("No assessment has run yet: the audit job has not finished since opsd started.\n"))
+			switch {
+			case ok && format == "html":
+				_ = failedPage.Execute(w, f)
+			case ok:
+				fmt.Fprintf(w, "The last assessment, at %s, failed:\n", f.At.UTC().Format(time.RFC3339))
+				for _, e := range f.Errors {
+					fmt.Fprintf(w, "- %s\n", e)
+				}
+			case format == "html":
+				_, _ = w.Write([]byte(noReportHTML))
+			default:
+				_, _ = w.Write([]byte("No assessment has run yet: the audit job has not finished since opsd started.\n"))
+			}
 			return
 		}
 		app := q.Get("application")
@@ -83,3 +102,14 @@ const noReportHTML = `<!DOCTYPE html>
 <p>No assessment has run yet: the audit job has not finished since opsd started. This page shows its report once it has.</p>
 </body></html>
 `
+
+// failedPage is the page shown when the last assessment failed and none
+// has succeeded since.
+var failedPage = template.Must(template.New("failed").Parse(`<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Production readiness</title>
+<style>body{font-family:system-ui,sans-serif;margin:24px;color:#1b1b1b}</style></head>
+<body><h1>Production readiness</h1>
+<p>The last assessment, at {{.At.UTC.Format "2006-01-02 15:04 MST"}}, failed; there is no report to show until one succeeds:</p>
+<ul>{{range .Errors}}<li>{{.}}</li>{{end}}</ul>
+</body></html>
+`))

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func get(t *testing.T, h http.Handler, method, target string) (*http.Response, string) {
@@ -19,7 +20,7 @@ func get(t *testing.T, h http.Handler, method, target string) (*http.Response, s
 }
 
 func TestReportHandlerBeforeTheFirstAssessment(t *testing.T) {
-	h := ReportHandler(func() *Report { return nil })
+	h := ReportHandler(func() *Report { return nil }, nil)
 	res, body := get(t, h, http.MethodGet, "/report")
 	if res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "No assessment has run yet") || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
 		t.Errorf("%d %s %q", res.StatusCode, res.Header.Get("Content-Type"), body)
@@ -32,7 +33,7 @@ func TestReportHandlerBeforeTheFirstAssessment(t *testing.T) {
 
 func TestReportHandlerFormatsAndFilter(t *testing.T) {
 	rep := sampleReport()
-	h := ReportHandler(func() *Report { return rep })
+	h := ReportHandler(func() *Report { return rep }, nil)
 
 	res, body := get(t, h, http.MethodGet, "/report")
 	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "text/html; charset=utf-8" || !strings.Contains(body, "leaky-bucket") {
@@ -69,5 +70,24 @@ func TestReportHandlerFormatsAndFilter(t *testing.T) {
 	}
 	if res, _ := get(t, h, http.MethodHead, "/report"); res.StatusCode != http.StatusOK {
 		t.Errorf("HEAD: %d", res.StatusCode)
+	}
+}
+
+// After an assessment that failed, with none since, the page says it
+// failed and why, not that none has run.
+func TestReportHandlerAfterAFailedAssessment(t *testing.T) {
+	at := time.Date(2026, 12, 3, 6, 0, 0, 0, time.UTC)
+	failed := func() (Failure, bool) {
+		return Failure{At: at, Errors: []string{"list accounts: AccessDeniedException: not <authorised>"}}, true
+	}
+	h := ReportHandler(func() *Report { return nil }, failed)
+	res, body := get(t, h, http.MethodGet, "/report")
+	if res.StatusCode != http.StatusServiceUnavailable || strings.Contains(body, "No assessment has run yet") ||
+		!strings.Contains(body, "2026-12-03 06:00 UTC, failed") || !strings.Contains(body, "not &lt;authorised&gt;") {
+		t.Errorf("html: %d %q", res.StatusCode, body)
+	}
+	_, body = get(t, h, http.MethodGet, "/report?format=text")
+	if !strings.Contains(body, "The last assessment, at 2026-12-03T06:00:00Z, failed:\n- list accounts: AccessDeniedException") {
+		t.Errorf("text: %q", body)
 	}
 }

@@ -43,6 +43,15 @@ type Service struct {
 
 	mu     sync.Mutex
 	latest *Report
+	// failed is the last Apply assessment that could not be made, when it
+	// is newer than latest.
+	failed *Failure
+}
+
+// Failure is an assessment that could not be made: when, and why.
+type Failure struct {
+	At     time.Time
+	Errors []string
 }
 
 var _ reconcile.Service = (*Service)(nil)
@@ -73,6 +82,17 @@ func (s *Service) Schedule() string { return s.cfg.Schedule }
 
 // Timeout bounds one assessment.
 func (s *Service) Timeout() time.Duration { return s.cfg.Timeout }
+
+// LastFailure returns the last Apply assessment that could not be made,
+// when none has succeeded since.
+func (s *Service) LastFailure() (Failure, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failed == nil {
+		return Failure{}, false
+	}
+	return *s.failed, true
+}
 
 // Latest returns the report of the last Apply reconcile, or nil before
 // the first.
@@ -158,6 +178,13 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 	res.Errors = errs
 	if rep == nil {
 		if req.Mode == reconcile.Apply {
+			f := &Failure{At: req.Now}
+			for _, err := range errs {
+				f.Errors = append(f.Errors, err.Error())
+			}
+			s.mu.Lock()
+			s.failed = f
+			s.mu.Unlock()
 			s.send(ctx, req, notAssessed(errs), &res)
 		}
 		return res
@@ -170,7 +197,7 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 	}
 	s.mu.Lock()
 	prev := s.latest
-	s.latest = rep
+	s.latest, s.failed = rep, nil
 	s.mu.Unlock()
 	s.send(ctx, req, summarize(prev, rep, s.cfg.ReportURL), &res)
 	return res

@@ -309,6 +309,9 @@ func TestTargetsFailing(t *testing.T) {
 	if svc.Latest() != nil {
 		t.Error("an empty report was kept as the latest")
 	}
+	if f, ok := svc.LastFailure(); !ok || !f.At.Equal(testNow) || len(f.Errors) != 1 || !strings.Contains(f.Errors[0], "list organization accounts: denied") {
+		t.Errorf("last failure = %+v, %v", f, ok)
+	}
 	if msgs := rec.Messages(); len(msgs) != 1 || msgs[0].Title != "Production readiness: not assessed" {
 		t.Errorf("messages = %+v", msgs)
 	}

@@ -158,7 +158,7 @@ func Run(ctx context.Context, opts Options) error {
 	// readiness does not wait behind their calls.
 	go d.checkAWS(bg)
 	d.sched.Start()
-	handlers := httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler(), Report: audit.ReportHandler(d.latestReport)}
+	handlers := httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler(), Report: audit.ReportHandler(d.latestReport, d.lastAuditFailure)}
 	if d.lease != nil {
 		handlers.Role = d.lease.Role
 	}
@@ -293,6 +293,18 @@ func (d *daemon) latestReport() *audit.Report {
 		return nil
 	}
 	return a.Latest()
+}
+
+// lastAuditFailure is the audit service's last failed assessment, when
+// none has succeeded since.
+func (d *daemon) lastAuditFailure() (audit.Failure, bool) {
+	d.mu.Lock()
+	a := d.assessor
+	d.mu.Unlock()
+	if a == nil {
+		return audit.Failure{}, false
+	}
+	return a.LastFailure()
 }
 
 func (d *daemon) config() *config.Config {
