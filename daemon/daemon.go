@@ -151,6 +151,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	d.state = OpenState(ctx, cfg, logger, tel.TracerProvider, token)
 	defer d.state.Close()
+	d.runner.Store = d.state
 	if err := d.apply(ctx, cfg, true); err != nil {
 		return err
 	}
@@ -277,6 +278,7 @@ func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) er
 		return err
 	}
 	d.runner.Keep = cfg.Scheduler.History
+	d.runner.Restore(ctx, names)
 	d.mu.Lock()
 	d.cfg, d.env, d.services, d.assessor = cfg, env, names, assessor
 	d.mu.Unlock()

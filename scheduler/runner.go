@@ -69,6 +69,9 @@ type Runner struct {
 	Keep int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Store keeps each job's runs across restarts; nil keeps them in
+	// memory only.
+	Store Store
 
 	mu      sync.Mutex
 	running map[string]bool
@@ -163,7 +166,9 @@ func (r *Runner) record(ctx context.Context, run Run, d time.Duration) {
 		h = h[len(h)-limit:]
 	}
 	r.history[run.Job] = h
+	kept := append([]Run(nil), h...)
 	r.mu.Unlock()
+	r.keep(ctx, run, kept)
 
 	if r.Metrics != nil {
 		attrs := metric.WithAttributes(attribute.String("job", run.Job), attribute.String("outcome", run.Outcome))
