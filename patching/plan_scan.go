@@ -38,6 +38,13 @@ func (p *Planner) planScan(pl *Plan, ix *index, instances []Instance, now time.T
 			item(VerbNone, fmt.Sprintf("scanned for %s (command %s) and reported", p.scanLocal(run), c.cmd.ID)).Command = c.cmd.ID
 		case covered && !c.terminal():
 			item(VerbWait, fmt.Sprintf("scan for %s under way (command %s: %s)", p.scanLocal(run), c.cmd.ID, c.status)).Command = c.cmd.ID
+		case covered && m == nil && !(c.known && c.success()):
+			// A command that names an instance SSM does not manage says
+			// nothing about it: only its own successful invocation would.
+			why, _ := unscannable(i, m)
+			it := item(VerbReport, "not scanned: "+why)
+			it.Command = c.cmd.ID
+			it.Mark = run.skipMark()
 		case covered:
 			it := item(VerbResult, "")
 			it.Command = c.cmd.ID

@@ -202,3 +202,30 @@ func TestPlanScanBeforeFirstOccurrenceOfTheDay(t *testing.T) {
 		t.Fatalf("at 01:59 the due scan is the previous day's: %+v", pl.Sends)
 	}
 }
+
+// An instance SSM does not manage is never read as clean, even when a
+// command of the run names it and its status says Success (an emulator's
+// SendCommand accepts any id) and a patch state reads zero: it is reported
+// as not scanned, not managed by SSM, with the reason.
+func TestPlanScanNeverReadsAnUnmanagedInstanceAsClean(t *testing.T) {
+	p := testPlanner(t, nil)
+	run := scanRunAt(tuesdayScan)
+	now := tuesdayScan.Add(20 * time.Minute)
+	o := newObs(
+		inst("i-1", stateRunning, "TOSCAN", "Name=web-1"),
+		inst("i-2", stateRunning, "TOSCAN", "Name=ghost"),
+	).managed(online("Ubuntu"), "i-1").
+		command("c-1", run, false, []string{"i-1", "i-2"}, "Success", "Success").
+		state("i-1", PatchState{Operation: "Scan"}).
+		state("i-2", PatchState{Operation: "Scan"})
+	delete(o.o.Invocations, "c-1") // invocations not read: only the command's status is known
+	o.o.Commands[0].Status = "Success"
+	pl := p.Plan(o.o, now)
+	if r := one(t, pl, "i-1", PurposeScan, VerbResult); r.Reason != "scanned: no critical or important patches missing" {
+		t.Errorf("i-1 (managed, scanned): %q", r.Reason)
+	}
+	it := one(t, pl, "i-2", PurposeScan, VerbReport)
+	if !strings.Contains(it.Reason, "not scanned: not managed by SSM") || strings.Contains(it.Reason, "no critical") || it.Mark != run.skipMark() {
+		t.Errorf("i-2 (not managed): %q mark %q", it.Reason, it.Mark)
+	}
+}
