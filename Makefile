@@ -2,8 +2,11 @@
 
 GO            ?= go
 STATICCHECK   ?= $(shell command -v staticcheck 2>/dev/null || echo $(shell $(GO) env GOPATH)/bin/staticcheck)
-VERSION       ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
-LDFLAGS       := -s -w -X main.version=$(VERSION)
+# The release from git tags, the commit and its day (scripts/version.sh).
+VERSION       ?= $(shell scripts/version.sh version)
+COMMIT        ?= $(shell scripts/version.sh commit)
+BUILD_DATE    ?= $(shell scripts/version.sh date)
+LDFLAGS       := -s -w -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(BUILD_DATE)
 PKGS          := ./...
 FUZZTIME      ?= 10s
 # package:FuzzTarget pairs that `make fuzz` runs, each for FUZZTIME.

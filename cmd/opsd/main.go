@@ -16,9 +16,6 @@ import (
 	"github.com/opsd-dev/opsd/config"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
-
 // Exit codes.
 const (
 	exitOK      = 0
@@ -76,7 +73,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "check-config":
 		err = cmdCheckConfig(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
-		fmt.Fprintf(stdout, "opsd %s\n", version)
+		fmt.Fprintln(stdout, currentBuild())
 	case "help", "--help", "-help", "-h":
 		fmt.Fprint(stdout, usage)
 	default:

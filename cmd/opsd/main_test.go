@@ -65,7 +65,7 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 }
 
 func TestVersionAndHelp(t *testing.T) {
-	if code, out, _ := opsd(t, "version"); code != 0 || !strings.HasPrefix(out, "opsd ") {
+	if code, out, _ := opsd(t, "version"); code != 0 || !strings.HasPrefix(out, "opsd ") || !strings.Contains(out, " (commit ") {
 		t.Errorf("version: %d %q", code, out)
 	}
 	for _, cmd := range []string{"run", "plan", "check-config"} {

@@ -37,7 +37,7 @@ func cmdRun(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			ConfigPath: *path,
 			Environ:    os.Environ,
 			Getenv:     os.Getenv,
-			Version:    version,
+			Version:    currentBuild().Version,
 			Log:        stdout,
 			Signals:    signals,
 		})

@@ -25,7 +25,7 @@ type session struct {
 }
 
 func newSession(ctx context.Context, cfg *config.Config, mode reconcile.Mode, now time.Time, only []string, logOut io.Writer) (*session, error) {
-	tel, err := telemetry.Setup(ctx, telemetry.Options{Version: version, Getenv: os.Getenv})
+	tel, err := telemetry.Setup(ctx, telemetry.Options{Version: currentBuild().Version, Getenv: os.Getenv})
 	if err != nil {
 		return nil, err
 	}
