@@ -12,7 +12,7 @@ FUZZTIME      ?= 10s
 # package:FuzzTarget pairs that `make fuzz` runs, each for FUZZTIME.
 FUZZ_TARGETS  := ./shutdown:FuzzSchedulePeriods ./shutdown:FuzzTags ./config:FuzzParse ./dlq:FuzzRecordRoundTrip
 
-.PHONY: all build test test-long fuzz lint fmt vet staticcheck demo bench clean
+.PHONY: all build test test-long fuzz lint fmt vet staticcheck demo bench clean image
 
 all: lint test build
 
@@ -60,3 +60,14 @@ bench:
 
 clean:
 	rm -rf bin .demo
+
+# The image's platform is linux/IMAGE_ARCH (the ECS task definition runs ARM64).
+IMAGE_ARCH    ?= $(shell $(GO) env GOARCH)
+IMAGE_REPO    ?= opsd
+
+## image: the container image, without Docker: bin/opsd-image.tar (docker load, crane push) and the OCI layout bin/opsd-image.oci
+image:
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(IMAGE_ARCH) $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/opsd-linux-$(IMAGE_ARCH) ./cmd/opsd
+	$(GO) run ./cmd/opsd-image -binary bin/opsd-linux-$(IMAGE_ARCH) -version '$(VERSION)' \
+	  -revision '$(shell scripts/version.sh revision)' -created '$(shell scripts/version.sh created)' \
+	  -repo '$(IMAGE_REPO)' -o bin/opsd-image.tar -layout bin/opsd-image.oci
