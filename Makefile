@@ -12,7 +12,7 @@ FUZZTIME      ?= 10s
 # package:FuzzTarget pairs that `make fuzz` runs, each for FUZZTIME.
 FUZZ_TARGETS  := ./shutdown:FuzzSchedulePeriods ./shutdown:FuzzTags ./config:FuzzParse ./dlq:FuzzRecordRoundTrip
 
-.PHONY: all build test test-long fuzz lint fmt vet staticcheck demo bench clean image
+.PHONY: all build test test-long fuzz lint fmt vet staticcheck demo bench clean image release
 
 all: lint test build
 
@@ -71,3 +71,7 @@ image:
 	$(GO) run ./cmd/opsd-image -binary bin/opsd-linux-$(IMAGE_ARCH) -version '$(VERSION)' \
 	  -revision '$(shell scripts/version.sh revision)' -created '$(shell scripts/version.sh created)' \
 	  -repo '$(IMAGE_REPO)' -o bin/opsd-image.tar -layout bin/opsd-image.oci
+
+## release: dist/opsd_VERSION_linux_{amd64,arm64}, an SBOM of each, and SHA256SUMS
+release:
+	GO='$(GO)' VERSION='$(VERSION)' COMMIT='$(COMMIT)' BUILD_DATE='$(BUILD_DATE)' ./scripts/release.sh
