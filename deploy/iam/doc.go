@@ -1,12 +1,22 @@
-// Package iam holds the least-privilege IAM policy opsd needs
-// (opsd-policy.json), the trust policy of the role opsd assumes in each
-// member account (member-role-trust.json), and a test that keeps the policy
-// equal to the AWS operations the code calls.
+// Package iam holds the least-privilege IAM policies opsd needs and the
+// tests that keep them equal to the AWS calls the code makes.
+//
+//   - opsd-policy.json: opsd's own role (ECS task role or instance
+//     profile): assume the member roles, list the organization's accounts,
+//     read the Slack token, the lease and state table.
+//   - member-read-policy.json, member-shutdown-patching-policy.json,
+//     member-backup-monitor-dlq-policy.json: the role opsd assumes in each
+//     member account (and opsd's own role when it acts in its own account).
+//   - member-role-trust.json: the trust policy of that member role.
 //
 // The test loads every package of the module, collects the AWS SDK
 // operations it can call — the methods of each narrow SDK interface
 // (asserted with `var _ EC2API = (*ec2.Client)(nil)` or declared), and any
 // operation called directly — maps each to its IAM action, and fails
-// listing the actions the policy is missing and those it allows but the
-// code never calls.
+// listing the actions the policies are missing and those they allow but
+// the code never calls; and it checks each action is in the policy of the
+// role the call is made with. The CloudFormation templates and Terraform
+// modules carry copies of these policies; their tests (deploy/cloudformation,
+// deploy/terraform) check each copy equal to these files, statement by
+// statement, through package policydoc.
 package iam

@@ -1,8 +1,6 @@
 package iam_test
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/token"
@@ -12,10 +10,13 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"unicode"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/opsd-dev/opsd/deploy/iam/policydoc"
 )
 
 const (
@@ -23,11 +24,9 @@ const (
 	modulePath = "github.com/opsd-dev/opsd"
 	// moduleRoot is the module's directory, seen from this package.
 	moduleRoot = "../.."
-	// policyFile is the policy attached to opsd's role.
-	policyFile = "opsd-policy.json"
 	// trustFile is the trust policy of the role opsd assumes in a member
 	// account.
-	trustFile = "member-role-trust.json"
+	trustFile = policydoc.TrustFile
 	// sdkServicePrefix is the import path prefix of the SDK's service
 	// clients.
 	sdkServicePrefix = "github.com/aws/aws-sdk-go-v2/service/"
@@ -125,6 +124,9 @@ var actionExceptions = map[string][]string{
 	// failure, see DESIGN.md).
 	"ec2.StartInstances": {"ec2:StartInstances", "kms:CreateGrant"},
 
+	// A SecureString is decrypted with its KMS key as the caller (the
+	// Slack token, read WithDecryption).
+	"ssm.GetParameter": {"ssm:GetParameter", "kms:Decrypt"},
 	// A backup selection names the role AWS Backup uses.
 	"backup.CreateBackupSelection": {"backup:CreateBackupSelection", "iam:PassRole"},
 	// Delivery status logging names the role SNS writes logs with.
@@ -147,9 +149,24 @@ var apiGatewayVerbs = map[string]string{
 
 // call is one AWS operation the code can make, and where the code says so.
 type call struct {
-	pkg string // SDK service package name, e.g. "ec2"
-	op  string // operation, e.g. "DescribeInstances"
-	at  string // e.g. "shutdown.EC2API (shutdown/aws.go:14)"
+	pkg  string // SDK service package name, e.g. "ec2"
+	op   string // operation, e.g. "DescribeInstances"
+	at   string // e.g. "shutdown.EC2API (shutdown/aws.go:14)"
+	from string // the opsd package that makes it, e.g. "shutdown"
+}
+
+// hubPackages are the opsd packages whose AWS calls opsd makes with its
+// own role, in its own account: assuming member roles and listing the
+// organization's accounts (accounts), reading the Slack token (notify,
+// daemon), the leader lease and the state table (lease, state, daemon).
+// Every other package's calls are made in each member account, with the
+// role opsd assumes there.
+var hubPackages = map[string]bool{
+	"accounts": true,
+	"daemon":   true,
+	"lease":    true,
+	"notify":   true,
+	"state":    true,
 }
 
 func TestPolicyMatchesCode(t *testing.T) {
@@ -186,8 +203,10 @@ func TestPolicyMatchesCode(t *testing.T) {
 	}
 
 	allowed := map[string]string{}
-	for _, a := range policyActions(t) {
-		allowed[strings.ToLower(a)] = a
+	for _, f := range policydoc.Files {
+		for _, a := range policyActions(t, f.Name) {
+			allowed[strings.ToLower(a)] = a
+		}
 	}
 
 	var missing, extra []string
@@ -205,10 +224,10 @@ func TestPolicyMatchesCode(t *testing.T) {
 	sort.Strings(missing)
 	sort.Strings(extra)
 	if len(missing) > 0 {
-		t.Errorf("deploy/iam/%s does not allow these actions the code needs; add them to a statement (with the narrowest Resource and Condition that work):\n%s", policyFile, strings.Join(missing, "\n"))
+		t.Errorf("no policy in deploy/iam allows these actions the code needs; add them to a statement (with the narrowest Resource and Condition that work) of opsd-policy.json when a hub package (%s) needs them, else of a member-*-policy.json:\n%s", strings.Join(sortedKeys(hubPackages), ", "), strings.Join(missing, "\n"))
 	}
 	if len(extra) > 0 {
-		t.Errorf("deploy/iam/%s allows these actions no code calls; remove them (or, if a call needs an action named differently, map it in actionExceptions in deploy/iam/policy_test.go):\n%s", policyFile, strings.Join(extra, "\n"))
+		t.Errorf("the policies in deploy/iam allow these actions no code calls; remove them (or, if a call needs an action named differently, map it in actionExceptions in deploy/iam/policy_test.go):\n%s", strings.Join(extra, "\n"))
 	}
 	if !t.Failed() {
 		var all []string
@@ -247,9 +266,27 @@ func iamActions(pkg, op string) ([]string, error) {
 // interface it declares, and SDK operations it calls or refers to directly.
 func codeCalls(t *testing.T) []call {
 	t.Helper()
+	scan.Do(func() {
+		scan.calls, scan.err = loadCalls()
+	})
+	if scan.err != nil {
+		t.Fatal(scan.err)
+	}
+	return scan.calls
+}
+
+// scan holds the module's calls, loaded once for every test of the
+// package.
+var scan struct {
+	sync.Once
+	calls []call
+	err   error
+}
+
+func loadCalls() ([]call, error) {
 	root, err := filepath.Abs(moduleRoot)
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	cfg := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedSyntax |
@@ -259,7 +296,7 @@ func codeCalls(t *testing.T) []call {
 	}
 	pkgs, err := packages.Load(cfg, modulePath+"/...")
 	if err != nil {
-		t.Fatalf("load %s/...: %v", modulePath, err)
+		return nil, fmt.Errorf("load %s/...: %w", modulePath, err)
 	}
 	var loadErrs []string
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
@@ -268,7 +305,7 @@ func codeCalls(t *testing.T) []call {
 		}
 	})
 	if len(loadErrs) > 0 {
-		t.Fatalf("the module does not load, so its AWS calls cannot be checked:\n%s", strings.Join(uniqueSorted(loadErrs), "\n"))
+		return nil, fmt.Errorf("the module does not load, so its AWS calls cannot be checked:\n%s", strings.Join(uniqueSorted(loadErrs), "\n"))
 	}
 
 	var calls []call
@@ -276,6 +313,7 @@ func codeCalls(t *testing.T) []call {
 		if skipPackage(p) {
 			continue
 		}
+		first := len(calls)
 		where := func(pos token.Pos) string {
 			position := p.Fset.Position(pos)
 			rel, err := filepath.Rel(root, position.Filename)
@@ -342,8 +380,12 @@ func codeCalls(t *testing.T) []call {
 				calls = append(calls, call{pkg: pkg, op: op, at: fmt.Sprintf("%s (%s)", p.Name, where(sel.Sel.Pos()))})
 			}
 		}
+		from := strings.TrimPrefix(p.PkgPath, modulePath+"/")
+		for i := first; i < len(calls); i++ {
+			calls[i].from = from
+		}
 	}
-	return calls
+	return calls, nil
 }
 
 // skipPackage reports whether p is test or demo support rather than opsd:
@@ -414,56 +456,13 @@ func servicePackage(path string) (string, bool) {
 	return name, true
 }
 
-// policyDocument is an IAM policy document.
-type policyDocument struct {
-	Version   string
-	Statement []statement
-}
-
-// statement is one statement of an IAM policy document.
-type statement struct {
-	Sid         string
-	Effect      string
-	Principal   json.RawMessage
-	Action      stringList
-	NotAction   stringList
-	Resource    stringList
-	NotResource stringList
-	Condition   map[string]map[string]stringList
-}
-
-// stringList is a policy element that is a string or a list of strings.
-type stringList []string
-
-func (s *stringList) UnmarshalJSON(b []byte) error {
-	var one string
-	if err := json.Unmarshal(b, &one); err == nil {
-		*s = stringList{one}
-		return nil
-	}
-	var many []string
-	if err := json.Unmarshal(b, &many); err != nil {
-		return fmt.Errorf("want a string or a list of strings: %w", err)
-	}
-	*s = many
-	return nil
-}
-
-// readPolicy parses an IAM policy file strictly: unknown elements are errors.
-func readPolicy(t *testing.T, file string) policyDocument {
+// readPolicy parses an IAM policy file of this directory strictly:
+// unknown elements are errors.
+func readPolicy(t *testing.T, file string) policydoc.Document {
 	t.Helper()
-	b, err := os.ReadFile(file)
+	doc, err := policydoc.Read(file)
 	if err != nil {
 		t.Fatal(err)
-	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	var doc policyDocument
-	if err := dec.Decode(&doc); err != nil {
-		t.Fatalf("%s is not a valid policy document: %v", file, err)
-	}
-	if dec.More() {
-		t.Fatalf("%s holds more than one JSON value", file)
 	}
 	if doc.Version != "2012-10-17" {
 		t.Errorf("%s: Version is %q, want 2012-10-17", file, doc.Version)
@@ -476,16 +475,18 @@ func readPolicy(t *testing.T, file string) policyDocument {
 
 var actionPattern = regexp.MustCompile(`^[a-z0-9-]+:[A-Za-z0-9]+$`)
 
-// policyActions validates opsd-policy.json and returns every action it
-// allows.
-func policyActions(t *testing.T) []string {
+// policyActions validates the identity policy file and returns every
+// action it allows.
+func policyActions(t *testing.T, file string) []string {
 	t.Helper()
-	doc := readPolicy(t, policyFile)
+	doc := readPolicy(t, file)
 	sids := map[string]bool{}
 	var actions []string
 	for i, st := range doc.Statement {
-		name := fmt.Sprintf("%s statement %d (%s)", policyFile, i, st.Sid)
-		if st.Sid != "" {
+		name := fmt.Sprintf("%s statement %d (%s)", file, i, st.Sid)
+		if st.Sid == "" {
+			t.Errorf("%s: no Sid; the templates' copies are matched by Sid", name)
+		} else {
 			if sids[st.Sid] {
 				t.Errorf("%s: Sid repeated", name)
 			}
@@ -523,11 +524,61 @@ func policyActions(t *testing.T) []string {
 		}
 	}
 	// A managed policy holds at most 6,144 characters, whitespace excluded.
-	b, _ := os.ReadFile(policyFile)
+	b, _ := os.ReadFile(file)
 	if n := len(strings.Join(strings.Fields(string(b)), "")); n > 6144 {
-		t.Errorf("%s is %d characters without whitespace; a managed policy holds at most 6144 (split it)", policyFile, n)
+		t.Errorf("%s is %d characters without whitespace; a managed policy holds at most 6144 (split it)", file, n)
 	}
 	return actions
+}
+
+// TestPolicySplit checks that each action is in the policy of the role
+// that makes the call: the hub packages' calls in opsd-policy.json (opsd's
+// own role), every other package's in the member policies (the role opsd
+// assumes in each member account), and nothing in a file that no call made
+// with its role needs.
+func TestPolicySplit(t *testing.T) {
+	need := map[policydoc.Role]map[string][]string{policydoc.Hub: {}, policydoc.Member: {}}
+	for _, c := range codeCalls(t) {
+		actions, err := iamActions(c.pkg, c.op)
+		if err != nil {
+			continue // TestPolicyMatchesCode names it
+		}
+		role := policydoc.Member
+		if hubPackages[strings.SplitN(c.from, "/", 2)[0]] {
+			role = policydoc.Hub
+		}
+		for _, a := range actions {
+			need[role][strings.ToLower(a)] = append(need[role][strings.ToLower(a)], c.pkg+"."+c.op+" in "+c.from)
+		}
+	}
+	type place struct{ file, action string }
+	allowed := map[policydoc.Role]map[string]place{policydoc.Hub: {}, policydoc.Member: {}}
+	for _, f := range policydoc.Files {
+		for _, a := range policyActions(t, f.Name) {
+			allowed[f.Role][strings.ToLower(a)] = place{f.Name, a}
+		}
+	}
+	for _, role := range []policydoc.Role{policydoc.Hub, policydoc.Member} {
+		for _, a := range sortedKeys(need[role]) {
+			if _, ok := allowed[role][a]; !ok {
+				t.Errorf("%s is needed with the %s role (by %s) but no %s policy allows it", a, role, strings.Join(uniqueSorted(need[role][a]), "; "), role)
+			}
+		}
+		for _, a := range sortedKeys(allowed[role]) {
+			if _, ok := need[role][a]; !ok {
+				t.Errorf("%s allows %s, which no call made with the %s role needs", allowed[role][a].file, allowed[role][a].action, role)
+			}
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 func TestMemberRoleTrustPolicy(t *testing.T) {
@@ -551,6 +602,12 @@ func TestMemberRoleTrustPolicy(t *testing.T) {
 			found = true
 			if len(st.Condition["StringEquals"]["sts:ExternalId"]) == 0 {
 				t.Errorf("%s: sts:AssumeRole without a StringEquals sts:ExternalId condition", name)
+			}
+			// The principal is opsd's account, and the condition its role:
+			// a role deleted and made again is still trusted, which a
+			// role principal (kept as the old role's unique id) is not.
+			if len(st.Condition["ArnEquals"]["aws:PrincipalArn"]) == 0 {
+				t.Errorf("%s: sts:AssumeRole without an ArnEquals aws:PrincipalArn condition naming opsd's role", name)
 			}
 		}
 	}
