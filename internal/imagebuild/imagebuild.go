@@ -137,7 +137,11 @@ func Build(opts Options) (v1.Image, error) {
 	if err != nil {
 		return nil, fmt.Errorf("build image: set the config: %w", err)
 	}
-	return mutate.Annotations(img, labels).(v1.Image), nil
+	annotated, ok := mutate.Annotations(img, labels).(v1.Image)
+	if !ok {
+		return nil, errors.New("build image: annotating the manifest did not give an image")
+	}
+	return annotated, nil
 }
 
 // Labels are the OCI labels (and manifest annotations) of the image opts
