@@ -227,7 +227,7 @@ func TestWrongTypesAndOtherMistakesAreReportedTogether(t *testing.T) {
 	_, err := parse(t, "aws: {regions: [eu-wset-2], concurrency: many}\nshutdown: {enabled: maybe}\n")
 	got := problems(t, err)
 	joined := strings.Join(got, "\n")
-	for _, want := range []string{"aws.concurrency: cannot parse", "shutdown.enabled: cannot parse", "aws.regions[0]:"} {
+	for _, want := range []string{`aws.concurrency: "many" is not a whole number`, `shutdown.enabled: "maybe" is not true or false`, "aws.regions[0]:"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("problems lack %q:\n%s", want, joined)
 		}

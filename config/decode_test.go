@@ -1,8 +1,17 @@
 package config
 
 import (
+	"os"
+	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/go-viper/mapstructure/v2"
+	"github.com/knadh/koanf/parsers/yaml"
+	"github.com/knadh/koanf/providers/confmap"
+	"github.com/knadh/koanf/providers/env/v2"
+	"github.com/knadh/koanf/v2"
 )
 
 // A value of the wrong type is reported as what was found and what the key
@@ -150,4 +159,78 @@ func TestDisabledSectionIsStillChecked(t *testing.T) {
 	if _, err := parse(t, "ha: {enabled: false, name: \"\"}\n"); err != nil {
 		t.Errorf("ha off without a name: %v", err)
 	}
+}
+
+// A configuration with nothing of the wrong type decodes key by key to
+// exactly what the decoder makes of it in one go.
+func TestKeyByKeyDecodeChangesNoGoodValue(t *testing.T) {
+	example, err := os.ReadFile(filepath.Join("..", "deploy", "opsd.example.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	environ := []string{
+		"OPSD_AWS__REGIONS=eu-west-1,eu-central-1",
+		"OPSD_SCHEDULER__GRACE_PERIOD=90s",
+		"OPSD_SCHEDULER__HISTORY=7",
+		"OPSD_SHUTDOWN__ENABLED=true",
+		"OPSD_MONITOR__ALARMS__EC2__CPU__THRESHOLD=92.5",
+	}
+	for name, doc := range map[string]string{
+		"example": string(example),
+		"various": `
+aws:
+  regions: eu-west-2
+  accounts: {id: 123456789012, role_arn: "arn:aws:iam::123456789012:role/x"}
+  concurrency: 8.0
+ha: {enabled: 1, renew_every: 0}
+shutdown:
+  holidays: [2026-12-25, "2026-12-26"]
+  schedules: {office: {periods: [{days: [mon, tue], off: "19:00", on: "07:00"}]}}
+dlq: {enabled: false, archive: {bucket: opsd-dlq-archive, wait_time: 1s}}
+`,
+	} {
+		t.Run(name, func(t *testing.T) {
+			cfg, err := Parse([]byte(doc), environ)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := decodeInOneGo(t, doc, environ); !reflect.DeepEqual(*cfg, want) {
+				t.Errorf("decoded key by key:\n%+v\nin one go:\n%+v", *cfg, want)
+			}
+		})
+	}
+}
+
+// decodeInOneGo is how configurations were decoded before issue 15: every
+// layer merged, then one pass of the decoder.
+func decodeInOneGo(t *testing.T, doc string, environ []string) Config {
+	t.Helper()
+	raw, err := yaml.Parser().Unmarshal([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pruneNulls(raw)
+	k := koanf.New(".")
+	for _, p := range []koanf.Provider{
+		confmap.Provider(toMap(Default()), ""),
+		confmap.Provider(raw, ""),
+		env.Provider(".", env.Opt{Prefix: EnvPrefix, TransformFunc: envKey, EnvironFunc: func() []string { return environ }}),
+	} {
+		if err := k.Load(p, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var cfg Config
+	if err := k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{DecoderConfig: &mapstructure.DecoderConfig{
+		DecodeHook: mapstructure.ComposeDecodeHookFunc(
+			mapstructure.StringToTimeDurationHookFunc(),
+			mapstructure.StringToSliceHookFunc(","),
+			mapstructure.TextUnmarshallerHookFunc(),
+		),
+		WeaklyTypedInput: true,
+		TagName:          "koanf",
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }

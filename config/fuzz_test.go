@@ -8,7 +8,8 @@ import (
 
 // FuzzParse loads arbitrary YAML and environment overrides: the result is
 // a valid configuration or an error, never a panic; a *ValidationError
-// lists at least one problem and each problem names a key.
+// lists at least one problem, each naming a key and none in the decoder's
+// words.
 func FuzzParse(f *testing.F) {
 	for _, s := range []struct{ yaml, env string }{
 		{"aws: {regions: [eu-west-2]}\nshutdown: {enabled: true}\n", ""},
@@ -19,6 +20,8 @@ func FuzzParse(f *testing.F) {
 		{"notify: {slack: {token: xoxb-1, channel: ''}}\n", ""},
 		{"- a\n- b\n", ""},
 		{"aws: [1, 2]\nhttp: 7\n", "OPSD_HTTP__LISTEN="},
+		{"scheduler: {history: 2.5, grace_period: 30}\ndlq: {enabled: maybe, schedule: nightly}\n", "OPSD_AWS__MAX_ATTEMPTS=99999999999999999999"},
+		{"shutdown: {holidays: [[1]], schedules: {x: {periods: [\"19:00\", {off: [1]}]}}}\n", "OPSD_NOTIFY__SLACK__CHANNELS=a,b"},
 	} {
 		f.Add(s.yaml, s.env)
 	}
@@ -46,8 +49,14 @@ func FuzzParse(f *testing.F) {
 				t.Fatal("validation error with no problems")
 			}
 			for _, p := range v.Problems {
-				if msg := p.Error(); !strings.Contains(msg, ": ") {
+				msg := p.Error()
+				if !strings.Contains(msg, ": ") {
 					t.Fatalf("problem %q names no key", msg)
+				}
+				for _, internal := range []string{"cannot parse value as", "unconvertible type", "expected a map or struct", "strconv."} {
+					if strings.Contains(msg, internal) {
+						t.Fatalf("problem %q shows the decoder's internals", msg)
+					}
 				}
 			}
 		}

@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 
-	"github.com/go-viper/mapstructure/v2"
 	"github.com/knadh/koanf/parsers/yaml"
 	"github.com/knadh/koanf/providers/confmap"
 	"github.com/knadh/koanf/providers/env/v2"
@@ -57,32 +56,18 @@ func Parse(data []byte, environ []string) (*Config, error) {
 		problems = append(problems, fromEnvironment(p, environ))
 	}
 
-	var cfg Config
-	err = k.UnmarshalWithConf("", &cfg, koanf.UnmarshalConf{DecoderConfig: &mapstructure.DecoderConfig{
-		DecodeHook: mapstructure.ComposeDecodeHookFunc(
-			mapstructure.StringToTimeDurationHookFunc(),
-			mapstructure.StringToSliceHookFunc(","),
-			mapstructure.TextUnmarshallerHookFunc(),
-		),
-		WeaklyTypedInput: true,
-		TagName:          "koanf",
-		Result:           &cfg,
-	}})
-	// A value of the wrong type is reported as such; the rest of the
-	// configuration is still validated so every problem shows at once,
-	// except the follow-on complaint about the zero value left behind.
-	badPaths := map[string]bool{}
-	if err != nil {
-		for _, p := range decodeProblems(err) {
-			problems = append(problems, p)
-			if path, _, ok := strings.Cut(p.Error(), ":"); ok {
-				badPaths[path] = true
-			}
-		}
+	// Every key is decoded on its own, so a value of the wrong type is one
+	// problem and the rest of the configuration, its own section included,
+	// is still decoded and validated: every problem shows at once. The bad
+	// key keeps its default, and any complaint about the key or about keys
+	// inside it is left to the type problem.
+	cfg, typeProblems, badPaths := decode(k.Raw(), toMap(Default()))
+	for _, p := range typeProblems {
+		problems = append(problems, fromEnvironment(p, environ))
 	}
 	if verr := cfg.Validate(); verr != nil {
 		for _, p := range verr.Problems {
-			if path, _, _ := strings.Cut(p.Error(), ":"); !badPaths[path] {
+			if !underAny(problemPath(p), badPaths) {
 				problems = append(problems, p)
 			}
 		}
