@@ -183,6 +183,9 @@ func Run(ctx context.Context, opts Options) error {
 	}()
 	_ = d.notify.Ready()
 	logger.Info("opsd started", "version", opts.Version, "listen", ln.Addr().String(), "services", d.serviceNames())
+	if len(d.serviceNames()) == 0 {
+		logger.Warn(noServices)
+	}
 
 	d.loop(ctx)
 
@@ -359,6 +362,9 @@ func (d *daemon) ready() (bool, string) {
 	return true, ""
 }
 
+// noServices is the warning of a daemon with no service enabled.
+const noServices = "no service is enabled: opsd runs no jobs; enable one in the configuration (for example shutdown: {enabled: true})"
+
 // status is /status: nothing in it is secret.
 func (d *daemon) status() any {
 	d.mu.Lock()
@@ -370,12 +376,15 @@ func (d *daemon) status() any {
 		"started":  d.started,
 		"config":   d.opts.ConfigPath,
 		"ready":    ready,
-		"services": services,
+		"services": append([]string{}, services...),
 		"jobs":     d.sched.Status(),
 		"aws":      map[string]any{"checked": checked, "reachable": awsErr == nil && !checked.IsZero()},
 	}
 	if why != "" {
 		doc["not_ready_reason"] = why
+	}
+	if len(services) == 0 {
+		doc["warning"] = noServices
 	}
 	if d.lease != nil {
 		doc["ha"] = d.lease.Status()

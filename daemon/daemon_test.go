@@ -244,3 +244,40 @@ func TestReadyzFalseWhenAWSUnreachable(t *testing.T) {
 		t.Fatalf("/readyz = %d %v, want 503 naming aws", code, doc)
 	}
 }
+
+// A daemon with no service enabled starts, and says at start and in
+// /status that it runs nothing.
+func TestNoServiceEnabledIsWarned(t *testing.T) {
+	srv := mototest.Shared(t)
+	mototest.SetCredentialsEnv(t)
+	path := filepath.Join(t.TempDir(), "opsd.yaml")
+	writeFile(t, path, fmt.Sprintf(baseConfig, srv.URL()))
+	r := &running{signals: make(chan os.Signal, 1), done: make(chan error, 1), log: &syncBuffer{}, path: path}
+	listening := make(chan string, 1)
+	go func() {
+		r.done <- Run(context.Background(), Options{ConfigPath: path, Log: r.log, Signals: r.signals, Listening: func(a string) { listening <- a }})
+	}()
+	select {
+	case r.addr = <-listening:
+	case err := <-r.done:
+		t.Fatalf("daemon exited at start: %v\n%s", err, r.log.String())
+	}
+	defer func() {
+		r.signals <- syscall.SIGTERM
+		<-r.done
+	}()
+	_, doc := r.get(t, "/status")
+	if services, ok := doc["services"].([]any); !ok || len(services) != 0 {
+		t.Errorf("/status services = %#v, want []", doc["services"])
+	}
+	if w, _ := doc["warning"].(string); !strings.Contains(w, "no service is enabled") {
+		t.Errorf("/status warning = %q", w)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(r.log.String(), "no service is enabled") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(r.log.String(), `"level":"WARN","msg":"no service is enabled`) {
+		t.Errorf("no warning at start:\n%s", r.log.String())
+	}
+}
