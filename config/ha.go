@@ -33,10 +33,9 @@ type HA struct {
 // tableNamePattern is DynamoDB's rule for table names.
 var tableNamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,255}$`)
 
+// validate checks the section whether or not leader election is on; only
+// the lease name is required just when it is.
 func (h HA) validate() []error {
-	if !h.Enabled {
-		return nil
-	}
 	var p []error
 	add := func(path, format string, args ...any) {
 		p = append(p, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
@@ -44,7 +43,7 @@ func (h HA) validate() []error {
 	if !tableNamePattern.MatchString(h.Table) {
 		add("ha.table", "%q is not a DynamoDB table name (3-255 letters, digits, _ . -)", h.Table)
 	}
-	if h.Name == "" {
+	if h.Enabled && h.Name == "" {
 		add("ha.name", "is required when ha is enabled")
 	}
 	if h.TTL < 5*time.Second {

@@ -60,11 +60,11 @@ func (c *Config) Validate() *ValidationError {
 
 	p = append(p, c.HA.validate()...)
 
+	// A section that is switched off is checked all the same: it may be
+	// switched on later, or from the environment, and that must not be the
+	// first time a mistake in it shows.
 	for _, s := range c.services() {
 		p = append(p, s.validate(s.name)...)
-		if !s.enabled {
-			continue
-		}
 		if _, err := cron.ParseStandard(s.schedule); err != nil {
 			add(s.name+".schedule", "%q is not a cron expression: %v", s.schedule, err)
 		}
