@@ -11,6 +11,7 @@ import (
 	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
 	"github.com/opsd-dev/opsd/scheduler"
+	"github.com/opsd-dev/opsd/state"
 	"github.com/opsd-dev/opsd/telemetry"
 )
 
@@ -18,6 +19,7 @@ import (
 // services and a record of the notifications sent.
 type session struct {
 	tel      *telemetry.Telemetry
+	state    *state.Tolerant
 	runner   *scheduler.Runner
 	services []reconcile.Service
 	recorder *notify.Recorder
@@ -35,8 +37,19 @@ func newSession(ctx context.Context, cfg *config.Config, mode reconcile.Mode, no
 	if mode == reconcile.Plan {
 		opts.Notifier = rec // a plan tells nobody
 	}
+	// A run remembers what earlier runs told; a plan reads that only from
+	// a table, never locking the file a running daemon holds.
+	if mode == reconcile.Apply || cfg.StateTable() != "" {
+		opts.State = daemon.OpenState(ctx, cfg, logger, tel.TracerProvider, nil)
+	}
 	env, err := daemon.NewEnv(ctx, cfg, opts)
+	if err == nil {
+		err = daemon.CheckCredentials(ctx, env.Base)
+	}
 	if err != nil {
+		if opts.State != nil {
+			_ = opts.State.Close()
+		}
 		return nil, err
 	}
 	slack := false
@@ -54,6 +67,7 @@ func newSession(ctx context.Context, cfg *config.Config, mode reconcile.Mode, no
 		return nil, &usageError{err.Error()}
 	}
 	return &session{
+		state:    opts.State,
 		tel:      tel,
 		runner:   &scheduler.Runner{Tracer: tel.Tracer(), Metrics: tel.Metrics, Logger: logger},
 		services: selected,
@@ -66,6 +80,9 @@ func (s *session) close() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	_ = s.tel.Shutdown(ctx)
+	if s.state != nil {
+		_ = s.state.Close()
+	}
 }
 
 // onceResult is what one reconcile of the selected services produced.
