@@ -360,7 +360,7 @@ func TestAsActionForPlanJSON(t *testing.T) {
 		Reason: "off period default (Tue 19:00 → Wed 07:00 Europe/London)", Status: reconcile.Planned,
 		Details: map[string]string{
 			"kind": "ec2", "state": "running", "environment": "dev", "schedule": "default", "schedule_state": "off",
-			"desired": "stopped", "period_start": "2026-03-03T19:00:00Z", "period_end": "2026-03-04T07:00:00Z", "last_action": "stop",
+			"desired": "stopped", "period_start": "2026-03-03T19:00:00Z", "period_end": "2026-03-04T07:00:00Z", "records": "stop",
 		},
 	}
 	gotJSON, _ := json.Marshal(a)
@@ -369,6 +369,13 @@ func TestAsActionForPlanJSON(t *testing.T) {
 		t.Errorf("AsAction =\n%s\nwant\n%s", gotJSON, wantJSON)
 	}
 
+	if _, ok := a.Details["last_action"]; ok {
+		t.Errorf("an instance with no opsd marker shows last_action %q", a.Details["last_action"])
+	}
+	m := p.Decide(Observation{Kind: KindEC2, ID: "i-1", State: StateStopped, Tags: tagsWith(devTags(), LastStop, "2026-03-03T19:05:00Z")}, mustTime(t, "2026-03-04T07:05:00Z")).AsAction()
+	if m.Details["last_action"] != "stop" || m.Details["last_action_at"] != "2026-03-03T19:05:00Z" || m.Details["records"] != "start" {
+		t.Errorf("a stopped instance's details: %v", m.Details)
+	}
 	r := p.Decide(Observation{Kind: KindEC2, ID: "i-prod", State: StateRunning, Tags: map[string]string{"OOOShutdown": "true", "Environment": "production"}}, mustTime(t, "2026-03-03T19:05:00Z")).AsAction()
 	if r.Action != "report" || r.Status != reconcile.Reported || r.Details["desired"] != "" {
 		t.Errorf("production report = %+v", r)

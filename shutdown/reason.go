@@ -139,7 +139,10 @@ func (d Decision) local(t time.Time) string {
 
 // AsAction is the decision as a reconcile action (plan output), with
 // details for `opsd plan --json`: kind, state, environment, schedule,
-// schedule_state (off or on), desired, period_start and period_end.
+// schedule_state (off or on), desired, period_start and period_end;
+// last_action and last_action_at, opsd's marker as the resource's tags
+// hold it now, only when they hold one; records, the marker opsd writes
+// once the action is done.
 func (d Decision) AsAction() reconcile.Action {
 	o := d.Observation
 	a := reconcile.Action{
@@ -174,8 +177,14 @@ func (d Decision) AsAction() reconcile.Action {
 	if s := d.Desired(); s != "" {
 		a.Details["desired"] = string(s)
 	}
+	if d.p != nil {
+		if m := d.p.marker(o.Tags); m.Valid() {
+			a.Details["last_action"] = string(m.Action)
+			a.Details["last_action_at"] = m.At.UTC().Format(time.RFC3339)
+		}
+	}
 	if r := d.RecordAfter(); r != "" {
-		a.Details["last_action"] = string(r)
+		a.Details["records"] = string(r)
 	}
 	return a
 }

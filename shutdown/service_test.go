@@ -563,7 +563,7 @@ func TestMarkerWriteFailureAfterStopIsAFailure(t *testing.T) {
 	// the morning run starts it.
 	f.ec2.tagErr = nil
 	res = h.run(t, "2026-11-24T19:10:00Z", reconcile.Apply)
-	if a := byResource(res)["i-1"]; a.Action != "mark" || a.Status != reconcile.Done || a.Details["last_action"] != "stop" {
+	if a := byResource(res)["i-1"]; a.Action != "mark" || a.Status != reconcile.Done || a.Details["last_action"] != "stopping" || a.Details["records"] != "stop" {
 		t.Errorf("i-1 after the failure: %+v", a)
 	}
 	if got := f.ec2.tags("i-1")["opsd:shutdown:last-action"]; got != "stop" {
