@@ -3,7 +3,7 @@ package backup
 import (
 	"errors"
 
-	"github.com/aws/smithy-go"
+	"github.com/opsd-dev/opsd/awsenv"
 )
 
 // skipped is an action not attempted because one it depends on failed.
@@ -19,12 +19,5 @@ func apiErrorText(err error) string {
 	if errors.As(err, &s) {
 		return s.Error()
 	}
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		if m := api.ErrorMessage(); m != "" {
-			return api.ErrorCode() + ": " + m
-		}
-		return api.ErrorCode()
-	}
-	return err.Error()
+	return awsenv.ErrorText(err)
 }

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/opsd-dev/opsd/awsenv"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -288,7 +290,7 @@ const maxRecordSize = 8 << 20
 // preconditionFailed reports whether err is S3's 412 Precondition Failed
 // answer to a conditional write.
 func preconditionFailed(err error) bool {
-	if apiErrorCode(err) == "PreconditionFailed" {
+	if awsenv.ErrorCode(err) == "PreconditionFailed" {
 		return true
 	}
 	var re *awshttp.ResponseError

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/opsd-dev/opsd/awsenv"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -38,7 +40,7 @@ func (f entryFailure) Error() string {
 func batchResult(hs []handle, successful []string, failed []sqstypes.BatchResultErrorEntry, callErr error) (done []handle, notDone []entryFailure) {
 	if callErr != nil {
 		for _, h := range hs {
-			notDone = append(notDone, entryFailure{h: h, code: apiErrorCode(callErr), msg: apiErrorText(callErr)})
+			notDone = append(notDone, entryFailure{h: h, code: awsenv.ErrorCode(callErr), msg: awsenv.ErrorText(callErr)})
 		}
 		return nil, notDone
 	}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/opsd-dev/opsd/awsenv"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
@@ -22,7 +24,7 @@ var errBucketRefused = errors.New("archive bucket refused")
 func checkBucket(ctx context.Context, c S3API, bucket string) error {
 	pab, err := c.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String(bucket)})
 	switch {
-	case apiErrorCode(err) == "NoSuchPublicAccessBlockConfiguration":
+	case awsenv.ErrorCode(err) == "NoSuchPublicAccessBlockConfiguration":
 		return fmt.Errorf("%w: bucket %s has no public access block; turn on all four Block Public Access settings on it", errBucketRefused, bucket)
 	case err != nil:
 		return fmt.Errorf("%w: get public access block of bucket %s: %w", errBucketRefused, bucket, err)
@@ -33,7 +35,7 @@ func checkBucket(ctx context.Context, c S3API, bucket string) error {
 	}
 	enc, err := c.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String(bucket)})
 	switch {
-	case apiErrorCode(err) == "ServerSideEncryptionConfigurationNotFoundError":
+	case awsenv.ErrorCode(err) == "ServerSideEncryptionConfigurationNotFoundError":
 		return fmt.Errorf("%w: bucket %s has no default encryption", errBucketRefused, bucket)
 	case err != nil:
 		return fmt.Errorf("%w: get encryption of bucket %s: %w", errBucketRefused, bucket, err)

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/opsd-dev/opsd/awsenv"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
@@ -184,7 +186,7 @@ func (d discoverer) missingRefs(found []queueInfo) []string {
 // queueGone reports whether err says the queue does not exist (any more).
 func queueGone(err error) bool {
 	var dne *sqstypes.QueueDoesNotExist
-	return errors.As(err, &dne) || apiErrorCode(err) == "AWS.SimpleQueueService.NonExistentQueue"
+	return errors.As(err, &dne) || awsenv.ErrorCode(err) == "AWS.SimpleQueueService.NonExistentQueue"
 }
 
 // forEach calls fn(0..n-1) from at most workers goroutines and waits for

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opsd-dev/opsd/awsenv"
+
 	"github.com/opsd-dev/opsd/accounts"
 	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
@@ -74,7 +76,7 @@ func (s *Service) tellProblems(ctx context.Context, runs []*queueRun, errs []err
 			if r.outcome.Kept > 0 {
 				line += fmt.Sprintf(" (%d messages kept in the queue)", r.outcome.Kept)
 			}
-			all = append(all, problem{key: r.q.key() + "|" + apiErrorText(err), line: line})
+			all = append(all, problem{key: r.q.key() + "|" + awsenv.ErrorText(err), line: line})
 		}
 	}
 	for _, err := range errs {
@@ -248,8 +250,8 @@ func shortError(err error) string {
 	}
 	msg := err.Error()
 	for _, marker := range []string{"operation error ", "api error "} {
-		if i := strings.Index(msg, marker); i >= 0 && apiErrorCode(err) != "" {
-			return msg[:i] + apiErrorText(err)
+		if i := strings.Index(msg, marker); i >= 0 && awsenv.ErrorCode(err) != "" {
+			return msg[:i] + awsenv.ErrorText(err)
 		}
 	}
 	return msg
@@ -260,7 +262,7 @@ func shortError(err error) string {
 func errorKey(err error) string {
 	var te *accounts.TargetError
 	if errors.As(err, &te) {
-		return te.Target.String() + " " + apiErrorText(te.Err)
+		return te.Target.String() + " " + awsenv.ErrorText(te.Err)
 	}
-	return apiErrorText(err)
+	return awsenv.ErrorText(err)
 }

@@ -8,6 +8,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/opsd-dev/opsd/awsenv"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/opsd-dev/opsd/accounts"
@@ -170,7 +172,7 @@ func (s *Service) remember(all []targetResult, errs []error) (newErrs int, fresh
 			if c.err == nil {
 				continue
 			}
-			k := tr.account + "/" + tr.region + " " + c.ActionName() + " " + c.Name + ": " + apiErrorText(c.err)
+			k := tr.account + "/" + tr.region + " " + c.ActionName() + " " + c.Name + ": " + awsenv.ErrorText(c.err)
 			nowFailures[k] = true
 			freshFailures = freshFailures || !s.lastFailures[k]
 		}
@@ -184,7 +186,7 @@ func (s *Service) remember(all []targetResult, errs []error) (newErrs int, fresh
 func errorKey(err error) string {
 	var te *accounts.TargetError
 	if errors.As(err, &te) {
-		return te.Target.String() + " " + apiErrorText(te.Err)
+		return te.Target.String() + " " + awsenv.ErrorText(te.Err)
 	}
-	return apiErrorText(err)
+	return awsenv.ErrorText(err)
 }

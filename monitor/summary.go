@@ -1,12 +1,11 @@
 package monitor
 
 import (
-	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 
-	"github.com/aws/smithy-go"
+	"github.com/opsd-dev/opsd/awsenv"
 
 	"github.com/opsd-dev/opsd/notify"
 )
@@ -43,7 +42,7 @@ func summarize(all []targetResult, errs []error, newErrs int, freshFailures bool
 				reports = append(reports, fmt.Sprintf("• `%s` (%s): %s", c.Name, where, c.Reason))
 			case c.err != nil:
 				t.failed++
-				failures = append(failures, fmt.Sprintf("• %s `%s` (%s): %s", c.ActionName(), c.Name, where, apiErrorText(c.err)))
+				failures = append(failures, fmt.Sprintf("• %s `%s` (%s): %s", c.ActionName(), c.Name, where, awsenv.ErrorText(c.err)))
 			case c.done:
 				counts[countKey(c)]++
 				switch c.Op {
@@ -156,17 +155,4 @@ func titleParts(counts map[string]int) []string {
 		}
 	}
 	return out
-}
-
-// apiErrorText is an error's AWS error code and message, without request
-// ids, or its text.
-func apiErrorText(err error) string {
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		if m := api.ErrorMessage(); m != "" {
-			return api.ErrorCode() + ": " + m
-		}
-		return api.ErrorCode()
-	}
-	return err.Error()
 }

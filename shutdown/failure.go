@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/aws/smithy-go"
+	"github.com/opsd-dev/opsd/awsenv"
 )
 
 // kmsHint is what a start that an encrypted volume's KMS key refused is
@@ -55,14 +55,7 @@ func apiErrorText(err error) string {
 	if errors.As(err, &f) {
 		return f.msg
 	}
-	var api smithy.APIError
-	if errors.As(err, &api) {
-		if m := api.ErrorMessage(); m != "" {
-			return api.ErrorCode() + ": " + m
-		}
-		return api.ErrorCode()
-	}
-	return err.Error()
+	return awsenv.ErrorText(err)
 }
 
 // mentionsKMS reports whether an error or state reason names a KMS key or
