@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opsd-dev/opsd/notify"
+
 	"github.com/opsd-dev/opsd/reconcile"
 )
 
@@ -35,7 +37,7 @@ func (r *queueRun) actions(mode reconcile.Mode, cfg Config, loc *time.Location) 
 		out = append(out, r.action(actionAlert, acted(r.alertErr), r.alertReason(), r.alertErr))
 	}
 	if r.remind {
-		reason := fmt.Sprintf("%d messages unreviewed since %s (%s)", r.depth.total(), localTime(r.unreviewedSince, loc), humanAge(r.now.Sub(r.unreviewedSince)))
+		reason := fmt.Sprintf("%s unreviewed since %s (%s)", notify.Count(r.depth.total(), "message", "messages"), localTime(r.unreviewedSince, loc), humanAge(r.now.Sub(r.unreviewedSince)))
 		out = append(out, r.action(actionRemind, acted(r.remindErr), reason, r.remindErr))
 	}
 	if a, ok := r.archiveAction(mode, cfg.Archive, loc); ok {
@@ -82,7 +84,7 @@ func (r *queueRun) describe() string {
 	if d.total() == 0 {
 		return "empty"
 	}
-	s := fmt.Sprintf("%d messages (%d visible, %d in flight", d.total(), d.Visible, d.InFlight)
+	s := fmt.Sprintf("%s (%d visible, %d in flight", notify.Count(d.total(), "message", "messages"), d.Visible, d.InFlight)
 	if d.Delayed > 0 {
 		s += fmt.Sprintf(", %d delayed", d.Delayed)
 	}
@@ -102,9 +104,9 @@ func (r *queueRun) ageText() string {
 
 func (r *queueRun) alertReason() string {
 	if r.firstLook || r.arrivals == 0 {
-		return fmt.Sprintf("%d messages in the queue (first look since opsd started)", r.depth.total())
+		return fmt.Sprintf("%s in the queue (first look since opsd started)", notify.Count(r.depth.total(), "message", "messages"))
 	}
-	return fmt.Sprintf("%d new messages, %d in the queue", r.arrivals, r.depth.total())
+	return fmt.Sprintf("%s, %d in the queue", notify.Count(r.arrivals, "new message", "new messages"), r.depth.total())
 }
 
 // archiveAction is the queue's archive action, if it has one.
@@ -146,7 +148,7 @@ func (r *queueRun) archiveAction(mode reconcile.Mode, a ArchiveConfig, loc *time
 	if err == nil && o.Kept == 0 && o.Due == 0 {
 		return reconcile.Action{}, false
 	}
-	reason := fmt.Sprintf("archived %d messages to %s", o.Archived, dest)
+	reason := fmt.Sprintf("archived %s to %s", notify.Count(o.Archived, "message", "messages"), dest)
 	if o.AlreadyArchived > 0 {
 		reason += fmt.Sprintf(", %d found archived already", o.AlreadyArchived)
 	}

@@ -74,7 +74,7 @@ func (s *Service) tellProblems(ctx context.Context, runs []*queueRun, errs []err
 		for _, err := range perrs {
 			line := fmt.Sprintf("• `%s` (%s/%s): %s", r.q.Name, r.q.Account, r.q.Region, shortError(err))
 			if r.outcome.Kept > 0 {
-				line += fmt.Sprintf(" (%d messages kept in the queue)", r.outcome.Kept)
+				line += fmt.Sprintf(" (%s kept in the queue)", notify.Count(r.outcome.Kept, "message", "messages"))
 			}
 			all = append(all, problem{key: r.q.key() + "|" + awsenv.ErrorText(err), line: line})
 		}
@@ -133,9 +133,9 @@ func arrivalMessage(rs []*queueRun, cfg Config) notify.Message {
 	msg := notify.Message{Kind: notify.KindDLQ, Severity: notify.Warning}
 	if len(rs) == 1 {
 		r := rs[0]
-		msg.Title = fmt.Sprintf("DLQ: %d new messages in %s (%s/%s)", r.arrivals, r.q.Name, r.q.Account, r.q.Region)
+		msg.Title = fmt.Sprintf("DLQ: %s in %s (%s/%s)", notify.Count(r.arrivals, "new message", "new messages"), r.q.Name, r.q.Account, r.q.Region)
 		if r.firstLook || r.arrivals == 0 {
-			msg.Title = fmt.Sprintf("DLQ: %d messages in %s (%s/%s)", r.depth.total(), r.q.Name, r.q.Account, r.q.Region)
+			msg.Title = fmt.Sprintf("DLQ: %s in %s (%s/%s)", notify.Count(r.depth.total(), "message", "messages"), r.q.Name, r.q.Account, r.q.Region)
 		}
 		msg.Fields = []notify.Field{
 			{Label: "Queue", Value: r.q.Name},
@@ -170,14 +170,14 @@ func reminderMessage(rs []*queueRun, cfg Config, loc *time.Location) notify.Mess
 	msg := notify.Message{Kind: notify.KindDLQ, Severity: notify.Warning}
 	if len(rs) == 1 {
 		r := rs[0]
-		msg.Title = fmt.Sprintf("DLQ reminder: %d messages unreviewed in %s (%s/%s) for %s", r.depth.total(), r.q.Name, r.q.Account, r.q.Region, humanAge(r.now.Sub(r.unreviewedSince)))
+		msg.Title = fmt.Sprintf("DLQ reminder: %s unreviewed in %s (%s/%s) for %s", notify.Count(r.depth.total(), "message", "messages"), r.q.Name, r.q.Account, r.q.Region, humanAge(r.now.Sub(r.unreviewedSince)))
 	} else {
 		msg.Title = fmt.Sprintf("DLQ reminder: unreviewed messages in %d dead-letter queues", len(rs))
 	}
 	var lines []string
 	for _, r := range rs {
-		lines = append(lines, fmt.Sprintf("• `%s` (%s/%s): %d messages, unreviewed since %s, oldest %s",
-			r.q.Name, r.q.Account, r.q.Region, r.depth.total(), localTime(r.unreviewedSince, loc), r.ageText()))
+		lines = append(lines, fmt.Sprintf("• `%s` (%s/%s): %s, unreviewed since %s, oldest %s",
+			r.q.Name, r.q.Account, r.q.Region, notify.Count(r.depth.total(), "message", "messages"), localTime(r.unreviewedSince, loc), r.ageText()))
 	}
 	if cfg.ReviewTag != "" {
 		lines = append(lines, fmt.Sprintf("Set a queue's `%s` tag to the time of a review (RFC 3339) to stop its reminders.", cfg.ReviewTag))

@@ -246,7 +246,7 @@ func TestOneAlertPerBurst(t *testing.T) {
 	e.sqs.put("orders-dlq", "x", t0, nil)
 	h.run(reconcile.Apply, t0.Add(91*time.Minute))
 	msgs = h.rec.Messages()
-	if len(msgs) != 2 || !strings.Contains(msgs[1].Title, "1 new messages in orders-dlq") {
+	if len(msgs) != 2 || !strings.Contains(msgs[1].Title, "1 new message in orders-dlq") {
 		t.Fatalf("after the gap: %d messages, last %q", len(msgs), msgs[len(msgs)-1].Title)
 	}
 	if n := e.sqs.calls.count("ReceiveMessage"); n != 0 {
@@ -291,7 +291,7 @@ func TestReminderAfterRemindAfter(t *testing.T) {
 	e.cw.ages["orders-dlq"] = 25 * time.Hour
 	res := h.run(reconcile.Apply, t0.Add(24*time.Hour))
 	msgs := h.rec.Messages()
-	if len(msgs) != 2 || !strings.HasPrefix(msgs[1].Title, "DLQ reminder: 1 messages unreviewed in orders-dlq") {
+	if len(msgs) != 2 || !strings.HasPrefix(msgs[1].Title, "DLQ reminder: 1 message unreviewed in orders-dlq") {
 		t.Fatalf("messages = %d, last %q", len(msgs), msgs[len(msgs)-1].Title)
 	}
 	if a, _ := findAction(res, "orders-dlq", actionRemind); a.Status != reconcile.Done {
@@ -370,7 +370,7 @@ func TestArrivalModeArchivesAtOnceAndAlertsOnce(t *testing.T) {
 		t.Errorf("%d objects, want 5", n)
 	}
 	msgs := h.rec.Messages()
-	if len(msgs) != 1 || !strings.Contains(msgs[0].Title, "1 new messages") {
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Title, "1 new message") {
 		t.Errorf("messages = %v", msgs)
 	}
 }

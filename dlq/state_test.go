@@ -39,7 +39,7 @@ func TestStateCarriesAlertsAcrossARestart(t *testing.T) {
 	e.cw.ages["orders-dlq"] = 25 * time.Hour
 	h.run(reconcile.Apply, t0.Add(24*time.Hour))
 	msgs := h.rec.Messages()
-	if len(msgs) != 2 || !strings.HasPrefix(msgs[1].Title, "DLQ reminder: 1 messages unreviewed in orders-dlq") {
+	if len(msgs) != 2 || !strings.HasPrefix(msgs[1].Title, "DLQ reminder: 1 message unreviewed in orders-dlq") {
 		t.Fatalf("the reminder after a restart: %d messages, last %q", len(msgs), msgs[len(msgs)-1].Title)
 	}
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // DefaultPath is where the state file lives unless state.path says
@@ -34,7 +35,7 @@ func OpenFile(path string, now time.Time) (f *File, moved string, err error) {
 		return nil, "", fmt.Errorf("open state file %s: %w", path, err)
 	}
 	db, err := openBolt(path)
-	if err != nil && !errors.Is(err, bolt.ErrTimeout) && fileExists(path) {
+	if err != nil && !errors.Is(err, berrors.ErrTimeout) && fileExists(path) {
 		moved = fmt.Sprintf("%s.corrupt-%s", path, now.UTC().Format("20060102T150405Z"))
 		if rerr := os.Rename(path, moved); rerr != nil {
 			return nil, "", fmt.Errorf("open state file %s: %w (and it could not be moved aside: %w)", path, err, rerr)
@@ -42,7 +43,7 @@ func OpenFile(path string, now time.Time) (f *File, moved string, err error) {
 		db, err = openBolt(path)
 	}
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, "", fmt.Errorf("open state file %s: another process holds it open", path)
 		}
 		return nil, "", fmt.Errorf("open state file %s: %w", path, err)
