@@ -2,6 +2,8 @@ package audit
 
 import (
 	"strings"
+
+	"github.com/opsd-dev/opsd/notify"
 )
 
 // checkAPIAuthorizer: every API Gateway method is secured by an
@@ -44,9 +46,9 @@ func apiAuthorizer(r *Rules, inv *Inventory, api RestAPI) Finding {
 	case checked == 0:
 		return r.notApplicable(inv, api.Resource, "has only documentation or preflight methods")
 	}
-	reason := plural(checked, "method has", "methods have") + " an authorizer"
+	reason := notify.Count(checked, "method has", "methods have") + " an authorizer"
 	if excepted > 0 {
-		reason += " (" + plural(excepted, "documentation or preflight method", "documentation or preflight methods") + " excepted)"
+		reason += " (" + notify.Count(excepted, "documentation or preflight method", "documentation or preflight methods") + " excepted)"
 	}
 	return r.pass(inv, api.Resource, "%s", reason)
 }

@@ -1,6 +1,10 @@
 package audit
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/opsd-dev/opsd/notify"
+)
 
 // checkDynamoDBPITR: production DynamoDB tables have point-in-time
 // recovery on.
@@ -34,7 +38,7 @@ func checkDynamoDBGSIs() Check {
 			for _, t := range inv.Tables {
 				n := len(t.GSIs)
 				if n <= r.MaxGSIs {
-					out = append(out, r.pass(inv, t.Resource, "%s", plural(n, "GSI", "GSIs")))
+					out = append(out, r.pass(inv, t.Resource, "%s", notify.Count(n, "GSI", "GSIs")))
 					continue
 				}
 				out = append(out, r.fail(inv, t.Resource, "%d GSIs (%s), more than %d: consider a search endpoint backed by OpenSearch",

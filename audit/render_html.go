@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 	"unicode"
+
+	"github.com/opsd-dev/opsd/notify"
 )
 
 // reportTemplate parses the report page. It parses a constant, so it
@@ -74,7 +76,7 @@ func newHTMLPage(r *Report, filter string) htmlPage {
 		Report:   r,
 		Filter:   filter,
 		When:     r.GeneratedAt.Format(reportTimeLayout),
-		AppCount: plural(len(r.Applications), "application", "applications"),
+		AppCount: notify.Count(len(r.Applications), "application", "applications"),
 		Failing:  len(r.Failures()),
 	}
 	for _, pl := range Pillars() {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/opsd-dev/opsd/notify"
 )
 
 // reportTimeLayout is how the report shows when it was assessed.
@@ -22,7 +24,7 @@ func WriteText(w io.Writer, r *Report) error {
 		return bw.Flush()
 	}
 	fmt.Fprintf(bw, "Production readiness, assessed %s: %s, %d failing\n\n",
-		r.GeneratedAt.Format(reportTimeLayout), plural(len(r.Applications), "application", "applications"), len(r.Failures()))
+		r.GeneratedAt.Format(reportTimeLayout), notify.Count(len(r.Applications), "application", "applications"), len(r.Failures()))
 	if len(r.Applications) == 0 {
 		fmt.Fprintln(bw, "No applications found.")
 	} else {

@@ -56,7 +56,7 @@ func summarize(prev, cur *Report, reportURL string) notify.Message {
 		gapLines = append(gapLines, fmt.Sprintf("• %s/%s %s: %s", g.Account, g.Region, what, mrkdwn(g.Error)))
 	}
 
-	title := fmt.Sprintf("Production readiness: %s, %s failing", plural(len(cur.Applications), "application", "applications"), strconv.Itoa(failing))
+	title := fmt.Sprintf("Production readiness: %s, %s failing", notify.Count(len(cur.Applications), "application", "applications"), strconv.Itoa(failing))
 	if prev != nil {
 		title += fmt.Sprintf(" (%d new, %d fixed)", newN, fixedN)
 	}
