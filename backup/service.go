@@ -17,6 +17,7 @@ import (
 	"github.com/opsd-dev/opsd/configkey"
 	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
+	"github.com/opsd-dev/opsd/state"
 )
 
 // Deps are what the backup service is given by the daemon.
@@ -37,7 +38,7 @@ type Deps struct {
 	Clients func(aws.Config) Clients
 	// State keeps what the service told between runs and replicas; nil
 	// keeps it in memory only.
-	State StateStore
+	State state.Keeper
 }
 
 // Service is the backup enforcement service.

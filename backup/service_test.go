@@ -14,6 +14,7 @@ import (
 	"github.com/opsd-dev/opsd/accounts"
 	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
+	"github.com/opsd-dev/opsd/state"
 )
 
 const (
@@ -29,7 +30,7 @@ type harness struct {
 	rec   *notify.Recorder
 	cfg   Config
 	// state is what a restart keeps; nil: nothing.
-	state StateStore
+	state state.Keeper
 }
 
 func newHarness(t *testing.T, cfg Config, accts ...string) *harness {

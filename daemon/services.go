@@ -1,8 +1,9 @@
 package daemon
 
 import (
-	"context"
 	"fmt"
+
+	"github.com/opsd-dev/opsd/state"
 
 	"github.com/opsd-dev/opsd/audit"
 	"github.com/opsd-dev/opsd/backup"
@@ -68,10 +69,7 @@ func NewAudit(env *Env) (*audit.Service, error) {
 
 // stateStore is env's state store as the services take it: a nil
 // interface, not a nil pointer, when there is none.
-func (env *Env) stateStore() interface {
-	Load(ctx context.Context, kind, key string, v any) bool
-	Save(ctx context.Context, kind, key string, v any)
-} {
+func (env *Env) stateStore() state.Keeper {
 	if env.State == nil {
 		return nil
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/opsd-dev/opsd/accounts"
 	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
+	"github.com/opsd-dev/opsd/state"
 )
 
 // queueWorkers bounds the queues of one account and region watched and
@@ -42,7 +43,7 @@ type Deps struct {
 	Clients func(aws.Config) Clients
 	// State keeps what the service told between runs and replicas; nil
 	// keeps it in memory only.
-	State StateStore
+	State state.Keeper
 }
 
 // Service is the dead-letter queue service.

@@ -15,6 +15,7 @@ import (
 	"github.com/opsd-dev/opsd/accounts"
 	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
+	"github.com/opsd-dev/opsd/state"
 )
 
 // harness is the service over fakes in one or more accounts.
@@ -68,7 +69,7 @@ func newHarness(t *testing.T, cfg Config, accts ...string) *harness {
 
 // restart replaces the service with a new one, as a restarted daemon or
 // another replica has: it remembers only what store holds (nil: nothing).
-func (h *harness) restart(store StateStore) {
+func (h *harness) restart(store state.Keeper) {
 	h.t.Helper()
 	deps := h.deps
 	deps.State = store

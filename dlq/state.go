@@ -6,14 +6,6 @@ import (
 	"slices"
 )
 
-// StateStore keeps the service's memory between runs, restarts and
-// replicas (state.Tolerant is one). Its failures are its own to report: a
-// load that fails reads as nothing remembered.
-type StateStore interface {
-	Load(ctx context.Context, kind, key string, v any) bool
-	Save(ctx context.Context, kind, key string, v any)
-}
-
 // stateKey names the service's document in the state store.
 const stateKey = "memory"
 

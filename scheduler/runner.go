@@ -14,6 +14,7 @@ import (
 	"go.opentelemetry.io/otel/trace"
 	"go.opentelemetry.io/otel/trace/noop"
 
+	"github.com/opsd-dev/opsd/state"
 	"github.com/opsd-dev/opsd/telemetry"
 )
 
@@ -71,7 +72,7 @@ type Runner struct {
 	Now func() time.Time
 	// Store keeps each job's runs across restarts; nil keeps them in
 	// memory only.
-	Store Store
+	Store state.Keeper
 
 	mu      sync.Mutex
 	running map[string]bool

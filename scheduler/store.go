@@ -2,14 +2,6 @@ package scheduler
 
 import "context"
 
-// Store keeps each job's recent runs across restarts, so /status still
-// shows them after one (state.Tolerant is one). A load that fails reads
-// as nothing kept.
-type Store interface {
-	Load(ctx context.Context, kind, key string, v any) bool
-	Save(ctx context.Context, kind, key string, v any)
-}
-
 // storeKind names the runner's documents in the store: one per job.
 const storeKind = "scheduler"
 

@@ -32,3 +32,13 @@ type Memory struct {
 
 // NewMemory returns an empty in-memory store.
 func NewMemory() *Memory { return &Memory{docs: map[string][]byte{}} }
+
+// Keeper is what a service needs of the state: to load and save its own
+// documents, with failures handled by the store (Tolerant is one). A load
+// that fails reads as nothing kept.
+type Keeper interface {
+	Load(ctx context.Context, kind, key string, v any) bool
+	Save(ctx context.Context, kind, key string, v any)
+}
+
+var _ Keeper = (*Tolerant)(nil)

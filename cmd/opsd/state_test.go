@@ -44,17 +44,7 @@ func seedStateQueue(t *testing.T, srv *mototest.Server) {
 }
 
 // dlqRan reports whether the dlq job's last run has ended.
-func dlqRan(doc map[string]any) bool {
-	jobs, _ := doc["jobs"].([]any)
-	for _, j := range jobs {
-		m, _ := j.(map[string]any)
-		if m["name"] == "dlq" {
-			last, _ := m["last_run"].(map[string]any)
-			return last != nil && last["outcome"] != nil
-		}
-	}
-	return false
-}
+func dlqRan(doc map[string]any) bool { return lastDLQOutcome(doc) != "" }
 
 // A daemon killed with SIGKILL and started again repeats no alert: the
 // restarted daemon's first run finds the queue's burst already told in
