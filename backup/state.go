@@ -5,6 +5,8 @@ import (
 	"maps"
 	"slices"
 	"time"
+
+	"github.com/opsd-dev/opsd/state"
 )
 
 // stateKey names the service's document in the state store.
@@ -23,11 +25,8 @@ type savedState struct {
 // loadState replaces what the service remembers with the stored state,
 // when there is one.
 func (s *Service) loadState(ctx context.Context) {
-	if s.deps.State == nil {
-		return
-	}
-	var st savedState
-	if !s.deps.State.Load(ctx, ServiceName, stateKey, &st) {
+	st, ok := state.Load[savedState](ctx, s.deps.State, ServiceName, stateKey)
+	if !ok {
 		return
 	}
 	s.mem.restore(st)

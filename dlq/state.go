@@ -4,6 +4,8 @@ import (
 	"context"
 	"maps"
 	"slices"
+
+	"github.com/opsd-dev/opsd/state"
 )
 
 // stateKey names the service's document in the state store.
@@ -20,11 +22,8 @@ type savedState struct {
 // when there is one: a restarted daemon, or a replica that has just
 // become the leader, carries on where the last run left off.
 func (s *Service) loadState(ctx context.Context) {
-	if s.deps.State == nil {
-		return
-	}
-	var st savedState
-	if !s.deps.State.Load(ctx, ServiceName, stateKey, &st) {
+	st, ok := state.Load[savedState](ctx, s.deps.State, ServiceName, stateKey)
+	if !ok {
 		return
 	}
 	s.mu.Lock()

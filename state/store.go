@@ -42,3 +42,13 @@ type Keeper interface {
 }
 
 var _ Keeper = (*Tolerant)(nil)
+
+// Load reads kind/key from k into a new T. ok is false when k is nil or
+// holds no such document.
+func Load[T any](ctx context.Context, k Keeper, kind, key string) (v T, ok bool) {
+	if k == nil {
+		return v, false
+	}
+	ok = k.Load(ctx, kind, key, &v)
+	return v, ok
+}

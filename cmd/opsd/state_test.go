@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/slack-go/slack/slacktest"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 
@@ -27,6 +29,18 @@ state: {path: %q}
 %s
 dlq: {enabled: true, schedule: "0 0 1 1 *"}
 `, endpoint, addr, slackURL, statePath, ha)
+}
+
+// stateEstate is moto, reset, with a tagged dead-letter queue holding three
+// messages; a Slack stand-in; and the opsd binary.
+func stateEstate(t *testing.T) (*mototest.Server, *slacktest.Server, *slackPosts, string) {
+	t.Helper()
+	srv := mototest.Shared(t)
+	srv.Reset(t)
+	mototest.SetCredentialsEnv(t)
+	seedStateQueue(t, srv)
+	slack, posts := slackServer(t)
+	return srv, slack, posts, opsdbin.Build(t)
 }
 
 func seedStateQueue(t *testing.T, srv *mototest.Server) {
@@ -52,12 +66,7 @@ func dlqRan(doc map[string]any) bool { return lastDLQOutcome(doc) != "" }
 // day later), and a corrupt state file never stops opsd: it starts, says
 // so, and works (telling the queue afresh, since what it knew is gone).
 func TestProcessRestartRepeatsNoAlert(t *testing.T) {
-	srv := mototest.Shared(t)
-	srv.Reset(t)
-	mototest.SetCredentialsEnv(t)
-	seedStateQueue(t, srv)
-	slack, posts := slackServer(t)
-	bin := opsdbin.Build(t)
+	srv, slack, posts, bin := stateEstate(t)
 	statePath := filepath.Join(t.TempDir(), "state.db")
 	addr := opsdbin.FreeAddr(t)
 	config := writeConfig(t, stateConfig(srv.URL(), addr, slack.GetAPIURL(), statePath, ""))
@@ -108,12 +117,7 @@ func TestProcessRestartRepeatsNoAlert(t *testing.T) {
 // killed the follower takes over and its first run sends nothing already
 // told.
 func TestProcessFailoverRepeatsNoAlert(t *testing.T) {
-	srv := mototest.Shared(t)
-	srv.Reset(t)
-	mototest.SetCredentialsEnv(t)
-	seedStateQueue(t, srv)
-	slack, posts := slackServer(t)
-	bin := opsdbin.Build(t)
+	srv, slack, posts, bin := stateEstate(t)
 	dir := t.TempDir()
 	addrA, addrB := opsdbin.FreeAddr(t), opsdbin.FreeAddr(t)
 	ha := func(holder string) string { return fmt.Sprintf("ha: {enabled: true, holder: %q, ttl: 5s}", holder) }
