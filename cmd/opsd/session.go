@@ -43,9 +43,6 @@ func newSession(ctx context.Context, cfg *config.Config, mode reconcile.Mode, no
 		opts.State = daemon.OpenState(ctx, cfg, logger, tel.TracerProvider, nil)
 	}
 	env, err := daemon.NewEnv(ctx, cfg, opts)
-	if err == nil {
-		err = daemon.CheckCredentials(ctx, env.Base)
-	}
 	if err != nil {
 		if opts.State != nil {
 			_ = opts.State.Close()
@@ -65,6 +62,14 @@ func newSession(ctx context.Context, cfg *config.Config, mode reconcile.Mode, no
 	selected, err := daemon.Select(services, only)
 	if err != nil {
 		return nil, &usageError{err.Error()}
+	}
+	// After the usage errors, before any service: a run with no
+	// credentials says so instead of reporting nothing to do.
+	if err := daemon.CheckCredentials(ctx, env.Base); err != nil {
+		if opts.State != nil {
+			_ = opts.State.Close()
+		}
+		return nil, err
 	}
 	return &session{
 		state:    opts.State,
