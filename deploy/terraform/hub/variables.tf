@@ -1,0 +1,202 @@
+# The same inputs as deploy/cloudformation/hub.yaml's parameters (go test
+# ./deploy/terraform checks the names match), plus tags.
+
+variable "image_uri" {
+  description = "opsd's container image (make image; push it to ECR), e.g. 111111111111.dkr.ecr.eu-west-2.amazonaws.com/opsd:1.0.0."
+  type        = string
+}
+
+variable "cpu_architecture" {
+  description = "The image's architecture (make image IMAGE_ARCH=arm64 or amd64): ARM64 or X86_64."
+  type        = string
+  default     = "ARM64"
+  validation {
+    condition     = contains(["ARM64", "X86_64"], var.cpu_architecture)
+    error_message = "cpu_architecture is ARM64 or X86_64."
+  }
+}
+
+variable "cpu" {
+  description = "Fargate CPU units of each task."
+  type        = string
+  default     = "256"
+  validation {
+    condition     = contains(["256", "512", "1024"], var.cpu)
+    error_message = "cpu is 256, 512 or 1024."
+  }
+}
+
+variable "memory" {
+  description = "Memory (MiB) of each task; with 256 CPU units at most 2048."
+  type        = string
+  default     = "512"
+  validation {
+    condition     = contains(["512", "1024", "2048"], var.memory)
+    error_message = "memory is 512, 1024 or 2048."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Two or more private subnets in different availability zones, with a route to the AWS APIs (a NAT gateway or VPC endpoints)."
+  type        = list(string)
+}
+
+variable "security_group_ids" {
+  description = "Security groups of the tasks; opsd needs outbound HTTPS only, and inbound 9102 only from a Prometheus scraper."
+  type        = list(string)
+}
+
+variable "assign_public_ip" {
+  description = "ENABLED only for public subnets without a NAT gateway."
+  type        = string
+  default     = "DISABLED"
+  validation {
+    condition     = contains(["DISABLED", "ENABLED"], var.assign_public_ip)
+    error_message = "assign_public_ip is DISABLED or ENABLED."
+  }
+}
+
+variable "log_retention_days" {
+  description = "Retention of opsd's log group. The seed asks for 6 to 8 months; 180 days is the only CloudWatch Logs retention in that range (the next is 365), and the one opsd's monitor service sets on other log groups. 365 tags the group opsd:log-retention=exempt, so opsd leaves it alone."
+  type        = number
+  default     = 180
+  validation {
+    condition     = contains([180, 365], var.log_retention_days)
+    error_message = "log_retention_days is 180 or 365."
+  }
+}
+
+variable "regions" {
+  description = "The regions opsd acts in (aws.regions); empty means the provider's region."
+  type        = list(string)
+  default     = []
+}
+
+variable "member_role_name" {
+  description = "The role opsd assumes in each member account (the member-role module's role_name); opsd's aws.organization.role_name."
+  type        = string
+  default     = "opsd-member"
+  validation {
+    condition     = can(regex("^opsd-[A-Za-z0-9+=,.@_-]{1,59}$", var.member_role_name))
+    error_message = "member_role_name must start with opsd-."
+  }
+}
+
+variable "external_id" {
+  description = "The external id opsd passes when it assumes a member role (the member-role module's external_id)."
+  type        = string
+  sensitive   = true
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@:/_-]{2,1224}$", var.external_id))
+    error_message = "external_id is 2 to 1224 of A-Z a-z 0-9 + = , . @ : / _ -."
+  }
+}
+
+variable "manage_hub_account" {
+  description = "true: opsd also acts in this (the hub) account, with its own role, which then gets the member policies too. false: this account is left out (aws.organization.exclude), as a dedicated tooling account should be."
+  type        = bool
+  default     = false
+}
+
+variable "timezone" {
+  description = "The IANA time zone of every schedule (timezone)."
+  type        = string
+  default     = "Europe/London"
+}
+
+variable "enable_shutdown" {
+  description = "The overnight shutdown of tagged EC2, Auto Scaling groups and RDS (shutdown.enabled)."
+  type        = bool
+  default     = false
+}
+
+variable "enable_patching" {
+  description = "Patch scans and installs through SSM (patching.enabled)."
+  type        = bool
+  default     = false
+}
+
+variable "enable_backup" {
+  description = "AWS Backup vaults, locks, plans and selections per BackupPolicy (backup.enabled)."
+  type        = bool
+  default     = false
+}
+
+variable "enable_monitor" {
+  description = "CloudWatch alarms, dashboards and log retention (monitor.enabled)."
+  type        = bool
+  default     = false
+}
+
+variable "enable_dlq" {
+  description = "Dead-letter queue alerts and the S3 archive (dlq.enabled)."
+  type        = bool
+  default     = false
+}
+
+variable "enable_audit" {
+  description = "The production readiness audit on schedule (audit.enabled)."
+  type        = bool
+  default     = false
+}
+
+variable "slack_token_parameter_name" {
+  description = "The SSM Parameter Store SecureString holding the Slack bot token, in this account and region (notify.slack.token_ssm_parameter); create it first. opsd reads it with its task role at start-up and on reload."
+  type        = string
+  default     = "/opsd/slack-token"
+  validation {
+    condition     = can(regex("^/[A-Za-z0-9_./-]+$", var.slack_token_parameter_name))
+    error_message = "slack_token_parameter_name starts with /."
+  }
+}
+
+variable "slack_token_kms_key_arn" {
+  description = "The customer managed KMS key the token parameter is encrypted with; empty for the AWS managed key aws/ssm, which needs no grant."
+  type        = string
+  default     = ""
+}
+
+variable "slack_channel" {
+  description = "The Slack channel every kind of message goes to (notify.slack.channel), e.g. \"#platform-ops\"."
+  type        = string
+}
+
+variable "lease_table_name" {
+  description = "The DynamoDB table of the leader lease and opsd's state (ha.table)."
+  type        = string
+  default     = "opsd-lease"
+}
+
+variable "create_archive_bucket" {
+  description = "Create the dead-letter queue archive bucket (dlq.archive.bucket)."
+  type        = bool
+  default     = true
+}
+
+variable "archive_bucket_name" {
+  description = "With create_archive_bucket, the new bucket's name (empty: opsd-dlq-archive-<account>-<region>); without it, an existing bucket (all four Block Public Access settings on, default encryption), or empty for no archive."
+  type        = string
+  default     = ""
+}
+
+variable "organization_id" {
+  description = "The AWS Organization's id (o-...). The archive bucket's policy lets the member roles of this organization, and no one else outside this account, write archives. Required with create_archive_bucket."
+  type        = string
+  default     = ""
+  validation {
+    condition     = var.organization_id == "" || can(regex("^o-[a-z0-9]{10,32}$", var.organization_id))
+    error_message = "organization_id is o- and 10 to 32 lower-case letters or digits."
+  }
+}
+
+variable "task_role_name" {
+  description = "The name of opsd's own role (the task role), which the member roles trust (the member-role module's hub_role_name)."
+  type        = string
+  default     = "opsd"
+}
+
+variable "tags" {
+  description = "Tags for every resource."
+  type        = map(string)
+  default     = { Application = "opsd" }
+}

@@ -1,0 +1,588 @@
+data "aws_partition" "current" {}
+data "aws_caller_identity" "current" {}
+
+locals {
+  partition   = data.aws_partition.current.partition
+  account_id  = data.aws_caller_identity.current.account_id
+  create_role = var.existing_role_name == ""
+  role_name   = local.create_role ? aws_iam_role.member[0].name : var.existing_role_name
+  has_archive = var.archive_bucket_name != ""
+}
+
+# The role opsd assumes: its account is trusted, with opsd's role as a
+# condition (a role deleted and made again is still trusted), and the
+# external id. deploy/iam/member-role-trust.json is the same policy.
+resource "aws_iam_role" "member" {
+  count                = local.create_role ? 1 : 0
+  name                 = var.role_name
+  description          = "opsd assumes this role from its hub account to run the platform services here."
+  max_session_duration = 3600
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "OpsdAssumesThisRole"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${var.hub_account_id}:root" }
+        Action    = "sts:AssumeRole"
+        Condition = {
+          StringEquals = { "sts:ExternalId" = var.external_id }
+          ArnEquals    = { "aws:PrincipalArn" = "arn:${local.partition}:iam::${var.hub_account_id}:role/${var.hub_role_name}" }
+        }
+      },
+    ]
+  })
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.hub_account_id != null && var.external_id != null
+      error_message = "hub_account_id and external_id are required to create the member role."
+    }
+  }
+}
+
+# The policies are copies of deploy/iam/member-*-policy.json with the
+# account narrowed to this one and the archive bucket named;
+# go test ./deploy/terraform fails when a copy differs from its file.
+resource "aws_iam_policy" "read" {
+  name_prefix = "opsd-read-"
+  description = "opsd reads the estate (deploy/iam/member-read-policy.json)."
+  tags        = var.tags
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "ReadEstate"
+        Effect = "Allow"
+        Action = [
+          "apigateway:GET",
+          "autoscaling:DescribeAutoScalingGroups",
+          "backup:DescribeBackupVault",
+          "backup:GetBackupPlan",
+          "backup:GetBackupSelection",
+          "backup:ListBackupJobs",
+          "backup:ListBackupPlans",
+          "backup:ListBackupSelections",
+          "backup:ListProtectedResources",
+          "backup:ListTags",
+          "cloudwatch:DescribeAlarms",
+          "cloudwatch:DescribeAlarmsForMetric",
+          "cloudwatch:GetDashboard",
+          "cloudwatch:GetMetricStatistics",
+          "cloudwatch:ListDashboards",
+          "cloudwatch:ListMetrics",
+          "cloudwatch:ListTagsForResource",
+          "dynamodb:DescribeContinuousBackups",
+          "dynamodb:DescribeTable",
+          "dynamodb:ListTables",
+          "dynamodb:ListTagsOfResource",
+          "ec2:DescribeInstances",
+          "ec2:DescribeRouteTables",
+          "ec2:DescribeSubnets",
+          "ec2:DescribeVolumes",
+          "elasticfilesystem:DescribeFileSystems",
+          "elasticloadbalancing:DescribeLoadBalancers",
+          "elasticloadbalancing:DescribeTags",
+          "es:DescribeDomains",
+          "es:ListDomainNames",
+          "es:ListTags",
+          "kafka:ListClustersV2",
+          "lambda:GetPolicy",
+          "lambda:ListFunctions",
+          "lambda:ListTags",
+          "logs:DescribeLogGroups",
+          "logs:DescribeMetricFilters",
+          "logs:ListTagsForResource",
+          "rds:DescribeDBClusters",
+          "rds:DescribeDBInstances",
+          "rds:DescribeEventSubscriptions",
+          "redshift:DescribeClusters",
+          "s3:GetBucketPublicAccessBlock",
+          "s3:GetBucketTagging",
+          "s3:GetEncryptionConfiguration",
+          "s3:ListAllMyBuckets",
+          "sns:GetTopicAttributes",
+          "sns:ListSubscriptionsByTopic",
+          "sns:ListTagsForResource",
+          "sns:ListTopics",
+          "sqs:GetQueueAttributes",
+          "sqs:GetQueueUrl",
+          "sqs:ListQueueTags",
+          "sqs:ListQueues",
+          "ssm:DescribeInstanceInformation",
+          "ssm:DescribeInstancePatchStates",
+          "ssm:ListCommandInvocations",
+          "ssm:ListCommands",
+          "synthetics:DescribeCanaries",
+        ]
+        Resource = "*"
+      },
+    ]
+  })
+}
+
+resource "aws_iam_policy" "shutdown_patching" {
+  name_prefix = "opsd-shutdown-patching-"
+  description = "opsd's overnight shutdown and patching (deploy/iam/member-shutdown-patching-policy.json)."
+  tags        = var.tags
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "StopStartTaggedOOOShutdown"
+        Effect = "Allow"
+        Action = [
+          "ec2:StopInstances",
+          "ec2:StartInstances",
+          "autoscaling:UpdateAutoScalingGroup",
+          "rds:StopDBInstance",
+          "rds:StartDBInstance",
+          "rds:StopDBCluster",
+          "rds:StartDBCluster",
+        ]
+        Resource = [
+          "arn:${local.partition}:ec2:*:${local.account_id}:instance/*",
+          "arn:${local.partition}:autoscaling:*:${local.account_id}:autoScalingGroup:*:autoScalingGroupName/*",
+          "arn:${local.partition}:rds:*:${local.account_id}:db:*",
+          "arn:${local.partition}:rds:*:${local.account_id}:cluster:*",
+        ]
+        Condition = {
+          Null = {
+            "aws:ResourceTag/OOOShutdown" = "false"
+          }
+          StringEqualsIgnoreCase = {
+            "aws:ResourceTag/Environment" = ["development", "dev", "staging", "stg"]
+          }
+        }
+      },
+      {
+        Sid    = "StopStartTaggedOutOfHoursShutdown"
+        Effect = "Allow"
+        Action = [
+          "ec2:StopInstances",
+          "ec2:StartInstances",
+          "autoscaling:UpdateAutoScalingGroup",
+          "rds:StopDBInstance",
+          "rds:StartDBInstance",
+          "rds:StopDBCluster",
+          "rds:StartDBCluster",
+        ]
+        Resource = [
+          "arn:${local.partition}:ec2:*:${local.account_id}:instance/*",
+          "arn:${local.partition}:autoscaling:*:${local.account_id}:autoScalingGroup:*:autoScalingGroupName/*",
+          "arn:${local.partition}:rds:*:${local.account_id}:db:*",
+          "arn:${local.partition}:rds:*:${local.account_id}:cluster:*",
+        ]
+        Condition = {
+          Null = {
+            "aws:ResourceTag/OutOfHoursShutdown" = "false"
+          }
+          StringEqualsIgnoreCase = {
+            "aws:ResourceTag/Environment" = ["development", "dev", "staging", "stg"]
+          }
+        }
+      },
+      {
+        Sid    = "StopStartTaggedWeekendShutdown"
+        Effect = "Allow"
+        Action = [
+          "ec2:StopInstances",
+          "ec2:StartInstances",
+          "autoscaling:UpdateAutoScalingGroup",
+          "rds:StopDBInstance",
+          "rds:StartDBInstance",
+          "rds:StopDBCluster",
+          "rds:StartDBCluster",
+        ]
+        Resource = [
+          "arn:${local.partition}:ec2:*:${local.account_id}:instance/*",
+          "arn:${local.partition}:autoscaling:*:${local.account_id}:autoScalingGroup:*:autoScalingGroupName/*",
+          "arn:${local.partition}:rds:*:${local.account_id}:db:*",
+          "arn:${local.partition}:rds:*:${local.account_id}:cluster:*",
+        ]
+        Condition = {
+          Null = {
+            "aws:ResourceTag/WeekendShutdown" = "false"
+          }
+          StringEqualsIgnoreCase = {
+            "aws:ResourceTag/Environment" = ["development", "dev", "staging", "stg"]
+          }
+        }
+      },
+      {
+        Sid    = "StopStartTaggedSchedule"
+        Effect = "Allow"
+        Action = [
+          "ec2:StopInstances",
+          "ec2:StartInstances",
+          "autoscaling:UpdateAutoScalingGroup",
+          "rds:StopDBInstance",
+          "rds:StartDBInstance",
+          "rds:StopDBCluster",
+          "rds:StartDBCluster",
+        ]
+        Resource = [
+          "arn:${local.partition}:ec2:*:${local.account_id}:instance/*",
+          "arn:${local.partition}:autoscaling:*:${local.account_id}:autoScalingGroup:*:autoScalingGroupName/*",
+          "arn:${local.partition}:rds:*:${local.account_id}:db:*",
+          "arn:${local.partition}:rds:*:${local.account_id}:cluster:*",
+        ]
+        Condition = {
+          Null = {
+            "aws:ResourceTag/opsd:schedule" = "false"
+          }
+          StringEqualsIgnoreCase = {
+            "aws:ResourceTag/Environment" = ["development", "dev", "staging", "stg"]
+          }
+        }
+      },
+      {
+        Sid    = "MarkerTags"
+        Effect = "Allow"
+        Action = [
+          "ec2:CreateTags",
+          "ec2:DeleteTags",
+          "autoscaling:CreateOrUpdateTags",
+          "autoscaling:DeleteTags",
+          "rds:AddTagsToResource",
+          "rds:RemoveTagsFromResource",
+        ]
+        Resource = [
+          "arn:${local.partition}:ec2:*:${local.account_id}:instance/*",
+          "arn:${local.partition}:autoscaling:*:${local.account_id}:autoScalingGroup:*:autoScalingGroupName/*",
+          "arn:${local.partition}:rds:*:${local.account_id}:db:*",
+          "arn:${local.partition}:rds:*:${local.account_id}:cluster:*",
+        ]
+        Condition = {
+          "ForAllValues:StringLike" = {
+            "aws:TagKeys" = ["opsd:shutdown:*", "opsd:patching:*"]
+          }
+          Null = {
+            "aws:TagKeys" = "false"
+          }
+        }
+      },
+      {
+        Sid    = "StartEncryptedVolumes"
+        Effect = "Allow"
+        Action = [
+          "kms:CreateGrant",
+        ]
+        Resource = "*"
+        Condition = {
+          Bool = {
+            "kms:GrantIsForAWSResource" = "true"
+          }
+          StringLike = {
+            "kms:ViaService" = "ec2.*.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid    = "PatchBaselineDocument"
+        Effect = "Allow"
+        Action = [
+          "ssm:SendCommand",
+        ]
+        Resource = "arn:${local.partition}:ssm:*::document/AWS-RunPatchBaseline"
+      },
+      {
+        Sid    = "PatchScanTaggedInstances"
+        Effect = "Allow"
+        Action = [
+          "ssm:SendCommand",
+        ]
+        Resource = "arn:${local.partition}:ec2:*:${local.account_id}:instance/*"
+        Condition = {
+          Null = {
+            "aws:ResourceTag/TOSCAN" = "false"
+          }
+        }
+      },
+      {
+        Sid    = "PatchInstallTaggedInstances"
+        Effect = "Allow"
+        Action = [
+          "ssm:SendCommand",
+        ]
+        Resource = "arn:${local.partition}:ec2:*:${local.account_id}:instance/*"
+        Condition = {
+          Null = {
+            "aws:ResourceTag/TOPATCH" = "false"
+          }
+        }
+      },
+      {
+        Sid    = "PatchingAlertTopic"
+        Effect = "Allow"
+        Action = [
+          "sns:Publish",
+        ]
+        Resource = "arn:${local.partition}:sns:*:${local.account_id}:*"
+      },
+    ]
+  })
+}
+
+# The archive bucket's two statements only when there is a bucket.
+resource "aws_iam_policy" "backup_monitor_dlq" {
+  name_prefix = "opsd-backup-monitor-dlq-"
+  description = "opsd's backups, monitoring and dead-letter queues (deploy/iam/member-backup-monitor-dlq-policy.json)."
+  tags        = var.tags
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = concat([
+      {
+        Sid    = "BackupVaults"
+        Effect = "Allow"
+        Action = [
+          "backup:CreateBackupVault",
+          "backup:PutBackupVaultLockConfiguration",
+        ]
+        Resource = "arn:${local.partition}:backup:*:${local.account_id}:backup-vault:opsd-*"
+      },
+      {
+        Sid    = "BackupVaultStorage"
+        Effect = "Allow"
+        Action = [
+          "backup-storage:MountCapsule",
+        ]
+        Resource = "*"
+      },
+      {
+        Sid    = "BackupVaultKeys"
+        Effect = "Allow"
+        Action = [
+          "kms:CreateGrant",
+          "kms:GenerateDataKey",
+          "kms:Decrypt",
+          "kms:RetireGrant",
+          "kms:DescribeKey",
+        ]
+        Resource = "*"
+        Condition = {
+          StringLike = {
+            "kms:ViaService" = "backup.*.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid    = "BackupCreatePlans"
+        Effect = "Allow"
+        Action = [
+          "backup:CreateBackupPlan",
+        ]
+        Resource = "arn:${local.partition}:backup:*:${local.account_id}:backup-plan:*"
+        Condition = {
+          StringEquals = {
+            "aws:RequestTag/opsd:managed" = "true"
+          }
+        }
+      },
+      {
+        Sid    = "BackupChangeOwnPlans"
+        Effect = "Allow"
+        Action = [
+          "backup:UpdateBackupPlan",
+          "backup:CreateBackupSelection",
+          "backup:DeleteBackupSelection",
+        ]
+        Resource = "arn:${local.partition}:backup:*:${local.account_id}:backup-plan:*"
+        Condition = {
+          StringEquals = {
+            "aws:ResourceTag/opsd:managed" = "true"
+          }
+        }
+      },
+      {
+        Sid    = "BackupPassRole"
+        Effect = "Allow"
+        Action = [
+          "iam:PassRole",
+        ]
+        Resource = [
+          "arn:${local.partition}:iam::${local.account_id}:role/service-role/AWSBackupDefaultServiceRole",
+          "arn:${local.partition}:iam::${local.account_id}:role/opsd-*",
+        ]
+        Condition = {
+          StringEquals = {
+            "iam:PassedToService" = "backup.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid    = "BackupPointInTimeRecovery"
+        Effect = "Allow"
+        Action = [
+          "dynamodb:UpdateContinuousBackups",
+        ]
+        Resource = "arn:${local.partition}:dynamodb:*:${local.account_id}:table/*"
+        Condition = {
+          StringEqualsIgnoreCase = {
+            "aws:ResourceTag/Environment" = ["production", "prod"]
+          }
+        }
+      },
+      {
+        Sid    = "MonitorAlarmsAndDashboards"
+        Effect = "Allow"
+        Action = [
+          "cloudwatch:PutMetricAlarm",
+          "cloudwatch:TagResource",
+          "cloudwatch:DeleteAlarms",
+          "cloudwatch:PutDashboard",
+          "cloudwatch:DeleteDashboards",
+        ]
+        Resource = [
+          "arn:${local.partition}:cloudwatch:*:${local.account_id}:alarm:opsd-*",
+          "arn:${local.partition}:cloudwatch::${local.account_id}:dashboard/opsd-*",
+        ]
+      },
+      {
+        Sid    = "MonitorLogRetention"
+        Effect = "Allow"
+        Action = [
+          "logs:PutRetentionPolicy",
+        ]
+        Resource = "arn:${local.partition}:logs:*:${local.account_id}:log-group:*"
+        Condition = {
+          StringNotEqualsIgnoreCase = {
+            "aws:ResourceTag/opsd:log-retention" = "exempt"
+          }
+        }
+      },
+      {
+        Sid    = "MonitorRDSLoginFilters"
+        Effect = "Allow"
+        Action = [
+          "logs:PutMetricFilter",
+          "logs:DeleteMetricFilter",
+        ]
+        Resource = "arn:${local.partition}:logs:*:${local.account_id}:log-group:/aws/rds/instance/*"
+      },
+      {
+        Sid    = "MonitorRDSEvents"
+        Effect = "Allow"
+        Action = [
+          "rds:CreateEventSubscription",
+          "rds:ModifyEventSubscription",
+          "rds:AddSourceIdentifierToSubscription",
+          "rds:RemoveSourceIdentifierFromSubscription",
+          "rds:DeleteEventSubscription",
+          "rds:AddTagsToResource",
+        ]
+        Resource = "arn:${local.partition}:rds:*:${local.account_id}:es:opsd-*"
+      },
+      {
+        Sid    = "MonitorSNSDeliveryLogging"
+        Effect = "Allow"
+        Action = [
+          "sns:SetTopicAttributes",
+        ]
+        Resource = "arn:${local.partition}:sns:*:${local.account_id}:*"
+      },
+      {
+        Sid    = "MonitorPassDeliveryLoggingRole"
+        Effect = "Allow"
+        Action = [
+          "iam:PassRole",
+        ]
+        Resource = "arn:${local.partition}:iam::${local.account_id}:role/*"
+        Condition = {
+          StringEquals = {
+            "iam:PassedToService" = "sns.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid    = "DeadLetterQueuesByName"
+        Effect = "Allow"
+        Action = [
+          "sqs:ReceiveMessage",
+          "sqs:DeleteMessage",
+          "sqs:ChangeMessageVisibility",
+        ]
+        Resource = [
+          "arn:${local.partition}:sqs:*:${local.account_id}:*dlq*",
+          "arn:${local.partition}:sqs:*:${local.account_id}:*DLQ*",
+          "arn:${local.partition}:sqs:*:${local.account_id}:*Dlq*",
+          "arn:${local.partition}:sqs:*:${local.account_id}:*dead-letter*",
+          "arn:${local.partition}:sqs:*:${local.account_id}:*DeadLetter*",
+        ]
+      },
+      {
+        Sid    = "DeadLetterQueuesByTag"
+        Effect = "Allow"
+        Action = [
+          "sqs:ReceiveMessage",
+          "sqs:DeleteMessage",
+          "sqs:ChangeMessageVisibility",
+        ]
+        Resource = "arn:${local.partition}:sqs:*:${local.account_id}:*"
+        Condition = {
+          StringEqualsIgnoreCase = {
+            "aws:ResourceTag/opsd:dlq" = "true"
+          }
+        }
+      },
+      {
+        Sid    = "DeadLetterReplay"
+        Effect = "Allow"
+        Action = [
+          "sqs:SendMessage",
+        ]
+        Resource = "arn:${local.partition}:sqs:*:${local.account_id}:*"
+      },
+      {
+        Sid    = "DeadLetterArchiveKeys"
+        Effect = "Allow"
+        Action = [
+          "kms:GenerateDataKey",
+          "kms:Decrypt",
+        ]
+        Resource = "*"
+        Condition = {
+          StringLike = {
+            "kms:ViaService" = ["s3.*.amazonaws.com", "sqs.*.amazonaws.com"]
+          }
+        }
+      },
+      ], local.has_archive ? [
+      {
+        Sid    = "DeadLetterArchiveObjects"
+        Effect = "Allow"
+        Action = [
+          "s3:PutObject",
+          "s3:GetObject",
+        ]
+        Resource = "arn:${local.partition}:s3:::${var.archive_bucket_name}/*"
+      },
+      {
+        Sid    = "DeadLetterArchiveBucket"
+        Effect = "Allow"
+        Action = [
+          "s3:ListBucket",
+          "s3:GetBucketPublicAccessBlock",
+          "s3:GetEncryptionConfiguration",
+        ]
+        Resource = "arn:${local.partition}:s3:::${var.archive_bucket_name}"
+      },
+    ] : [])
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "read" {
+  role       = local.role_name
+  policy_arn = aws_iam_policy.read.arn
+}
+
+resource "aws_iam_role_policy_attachment" "shutdown_patching" {
+  role       = local.role_name
+  policy_arn = aws_iam_policy.shutdown_patching.arn
+}
+
+resource "aws_iam_role_policy_attachment" "backup_monitor_dlq" {
+  role       = local.role_name
+  policy_arn = aws_iam_policy.backup_monitor_dlq.arn
+}
