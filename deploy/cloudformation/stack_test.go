@@ -23,6 +23,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	cfn "github.com/aws/aws-sdk-go-v2/service/cloudformation"
 	cfntypes "github.com/aws/aws-sdk-go-v2/service/cloudformation/types"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	ddbtypes "github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -412,6 +413,14 @@ func checkHubResources(t *testing.T, cfg aws.Config, hub map[string]string) {
 	}
 	if a, w := uniqueActions(got), uniqueActions(withoutSids(want, "LeaderLeaseCreateTable", "DecryptSlackTokenParameter")); !slices.Equal(a, w) {
 		t.Errorf("the task role as moto holds it allows %v, want %v", a, w)
+	}
+
+	lg, err := cloudwatchlogs.NewFromConfig(cfg).DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String(hub["LogGroupName"])})
+	if err != nil || len(lg.LogGroups) != 1 {
+		t.Fatalf("log group %s: %v", hub["LogGroupName"], err)
+	}
+	if d := aws.ToInt32(lg.LogGroups[0].RetentionInDays); d != 180 {
+		t.Errorf("log group retention %d days, want 180", d)
 	}
 
 	// The service: two tasks of the stack's task definition. moto keeps
