@@ -180,14 +180,19 @@ func TestScanDue(t *testing.T) {
 
 func TestScannedRemembersWhetherMoreMayBeDue(t *testing.T) {
 	for _, c := range []struct {
-		o    archiveOutcome
-		want bool
+		o        archiveOutcome
+		inFlight int64
+		want     bool
 	}{
-		{archiveOutcome{Complete: true, Due: 5}, false},
-		{archiveOutcome{Complete: false, Due: 5}, true},
-		{archiveOutcome{Complete: false, Due: 0}, false},
+		{archiveOutcome{Complete: true, Due: 5}, 0, false},
+		{archiveOutcome{Complete: false, Due: 5}, 0, true},
+		{archiveOutcome{Complete: false, Due: 0}, 0, false},
+		// Messages in flight when the scan began (held by a process that
+		// died, say) were not seen: they may be due when they come back.
+		{archiveOutcome{Complete: true, Due: 5}, 30, true},
+		{archiveOutcome{Complete: true, Due: 0}, 1, true},
 	} {
-		m := memory{ArrivedSinceScan: true}.scanned(c.o, t0)
+		m := memory{ArrivedSinceScan: true}.scanned(c.o, c.inFlight, t0)
 		if m.MoreDue != c.want || m.ArrivedSinceScan || !m.LastScan.Equal(t0) {
 			t.Errorf("scanned(%+v) = %+v", c.o, m)
 		}

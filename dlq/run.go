@@ -138,7 +138,7 @@ func (w *watcher) archive(ctx context.Context, r *queueRun, m memory, n *int64) 
 		log: w.s.log.With("account", r.q.Account, "region", r.q.Region)}
 	r.outcome = ar.scan(ctx, r.depth.Visible)
 	w.s.logScan(ctx, r)
-	m = m.scanned(r.outcome, w.now).deleted(int64(r.outcome.Deleted), w.now)
+	m = m.scanned(r.outcome, r.depth.InFlight, w.now).deleted(int64(r.outcome.Deleted), w.now)
 	if a.When == ArchiveOnArrival && int64(r.outcome.Archived) > *n {
 		*n = int64(r.outcome.Archived)
 		m.NewestArrival = w.now
