@@ -245,9 +245,17 @@ func TestHubEnvironmentIsConfig(t *testing.T) {
 		"defaults":  nil,
 		"all on":    {"ManageHubAccount": "true", "Regions": "eu-west-2,eu-west-1", "EnableShutdown": "true", "EnablePatching": "true", "EnableBackup": "true", "EnableMonitor": "true", "EnableDlq": "true", "EnableAudit": "true"},
 		"no bucket": {"CreateArchiveBucket": "false"},
+		"excluded":  {"ExcludedAccountIds": "222222222222,333333333333"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := environment(t, hubScope(t, more))
+			want := map[string]string{"all on": "", "excluded": "111111111111,222222222222,333333333333"}[name]
+			if name == "defaults" || name == "no bucket" {
+				want = "111111111111"
+			}
+			if got := env["OPSD_AWS__ORGANIZATION__EXCLUDE"]; got != want {
+				t.Errorf("OPSD_AWS__ORGANIZATION__EXCLUDE=%q, want %q", got, want)
+			}
 			cmd := exec.CommandContext(context.Background(), bin, "check-config", "--config", "../image/opsd.yaml")
 			cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir()}
 			for k, v := range env {

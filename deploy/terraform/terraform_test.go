@@ -356,6 +356,7 @@ func TestHubEnvironmentIsConfig(t *testing.T) {
 		"all on": {"organization_id": cty.StringVal("o-exampleorgid"), "manage_hub_account": cty.True, "regions": strList("eu-west-2", "eu-west-1"),
 			"enable_shutdown": cty.True, "enable_patching": cty.True, "enable_backup": cty.True, "enable_monitor": cty.True, "enable_dlq": cty.True, "enable_audit": cty.True},
 		"no bucket": {"create_archive_bucket": cty.False},
+		"excluded":  {"organization_id": cty.StringVal("o-exampleorgid"), "excluded_account_ids": strList("222222222222", "333333333333")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			bucket := "opsd-dlq-archive-111111111111-eu-west-2"
@@ -366,6 +367,13 @@ func TestHubEnvironmentIsConfig(t *testing.T) {
 			env := environment(t, m, ctx)
 			if name == "no bucket" && (env["OPSD_DLQ__ARCHIVE__BUCKET"] != "" || env["OPSD_DLQ__ARCHIVE__REGION"] != "") {
 				t.Errorf("without a bucket the container archives to %q in %q", env["OPSD_DLQ__ARCHIVE__BUCKET"], env["OPSD_DLQ__ARCHIVE__REGION"])
+			}
+			want := map[string]string{"all on": "", "excluded": "111111111111,222222222222,333333333333"}[name]
+			if name == "defaults" || name == "no bucket" {
+				want = "111111111111"
+			}
+			if got := env["OPSD_AWS__ORGANIZATION__EXCLUDE"]; got != want {
+				t.Errorf("OPSD_AWS__ORGANIZATION__EXCLUDE=%q, want %q (the same as hub.yaml's)", got, want)
 			}
 			if got := sortedKeys(env); !slices.Equal(got, cfnNames) {
 				t.Errorf("the module's container sets %v, hub.yaml's %v", got, cfnNames)

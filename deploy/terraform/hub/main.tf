@@ -20,7 +20,7 @@ locals {
     OPSD_AWS__ORGANIZATION__ENABLED         = "true"
     OPSD_AWS__ORGANIZATION__ROLE_NAME       = var.member_role_name
     OPSD_AWS__ORGANIZATION__EXTERNAL_ID     = var.external_id
-    OPSD_AWS__ORGANIZATION__EXCLUDE         = var.manage_hub_account ? "" : local.account_id
+    OPSD_AWS__ORGANIZATION__EXCLUDE         = join(",", concat(var.manage_hub_account ? [] : [local.account_id], var.excluded_account_ids))
     OPSD_HA__ENABLED                        = "true"
     OPSD_HA__TABLE                          = aws_dynamodb_table.lease.name
     OPSD_HA__CREATE_TABLE                   = "false"

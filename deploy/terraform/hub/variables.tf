@@ -98,6 +98,16 @@ variable "manage_hub_account" {
   default     = false
 }
 
+variable "excluded_account_ids" {
+  description = "Accounts of the organization opsd never acts in (aws.organization.exclude): every account outside the OUs the member role is deployed to, which has no member role."
+  type        = list(string)
+  default     = []
+  validation {
+    condition     = alltrue([for id in var.excluded_account_ids : can(regex("^[0-9]{12}$", id))])
+    error_message = "excluded_account_ids are 12-digit account ids."
+  }
+}
+
 variable "timezone" {
   description = "The IANA time zone of every schedule (timezone)."
   type        = string
