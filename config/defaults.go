@@ -25,7 +25,6 @@ func Default() Config {
 		Scheduler: Scheduler{GracePeriod: 60 * time.Second, History: 20},
 		Log:       Log{Level: "info"},
 		HA:        HA{Table: "opsd-lease", CreateTable: true, Name: "opsd", TTL: 30 * time.Second},
-		State:     State{Path: "/var/lib/opsd/state.db"},
 		Shutdown:  shutdown.DefaultConfig(),
 		Patching:  patching.DefaultConfig(),
 		Backup:    backup.DefaultConfig(),

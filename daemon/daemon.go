@@ -149,7 +149,7 @@ func Run(ctx context.Context, opts Options) error {
 	if d.lease != nil {
 		token = d.lease.Leading
 	}
-	d.state = OpenState(ctx, cfg, logger, tel.TracerProvider, token)
+	d.state = OpenState(ctx, cfg, true, logger, tel.TracerProvider, token)
 	defer d.state.Close()
 	d.runner.Store = d.state
 	if err := d.apply(ctx, cfg, true); err != nil {

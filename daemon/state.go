@@ -14,13 +14,15 @@ import (
 )
 
 // OpenState opens the state store cfg describes, once per process: the
-// DynamoDB table (the lease's when ha is on), or else the local file.
+// DynamoDB table (the lease's when ha is on), or else the local file
+// (config.StatePath; daemon says whether this process is the daemon), or
+// memory when there is neither.
 // token is the leader lease's fencing token, nil without leader election.
 // It never fails: a store that cannot be opened (a file another process
 // holds, a directory that cannot be made) is replaced by memory, with one
 // warning that opsd may repeat itself, and a corrupt file is moved aside
 // and the move logged.
-func OpenState(ctx context.Context, cfg *config.Config, logger *slog.Logger, tp trace.TracerProvider, token func() (int64, bool)) *state.Tolerant {
+func OpenState(ctx context.Context, cfg *config.Config, daemon bool, logger *slog.Logger, tp trace.TracerProvider, token func() (int64, bool)) *state.Tolerant {
 	if table := cfg.StateTable(); table != "" {
 		base, err := awsenv.Load(ctx, awsenv.Options{
 			Region: cfg.AWS.Regions[0], EndpointURL: cfg.AWS.EndpointURL,
@@ -34,9 +36,13 @@ func OpenState(ctx context.Context, cfg *config.Config, logger *slog.Logger, tp 
 		logger.Warn("state table unusable: opsd keeps its state in memory and may repeat alerts after a restart", "table", table, "error", err.Error())
 		return state.NewTolerant(state.NewMemory(), logger)
 	}
-	f, moved, err := state.OpenFile(cfg.State.Path, time.Now())
+	path := cfg.StatePath(daemon)
+	if path == "" {
+		return state.NewTolerant(state.NewMemory(), logger)
+	}
+	f, moved, err := state.OpenFile(path, time.Now())
 	if err != nil {
-		logger.Warn("state file unusable: opsd keeps its state in memory and may repeat alerts after a restart", "path", cfg.State.Path, "error", err.Error())
+		logger.Warn("state file unusable: opsd keeps its state in memory and may repeat alerts after a restart", "path", path, "error", err.Error())
 		return state.NewTolerant(state.NewMemory(), logger)
 	}
 	st := state.NewTolerant(f, logger)

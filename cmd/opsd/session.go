@@ -37,10 +37,11 @@ func newSession(ctx context.Context, cfg *config.Config, mode reconcile.Mode, no
 	if mode == reconcile.Plan {
 		opts.Notifier = rec // a plan tells nobody
 	}
-	// A run remembers what earlier runs told; a plan reads that only from
-	// a table, never locking the file a running daemon holds.
+	// A run remembers what earlier runs told when a state file or table is
+	// configured; a plan reads it only from a table, never locking the
+	// file a running daemon holds.
 	if mode == reconcile.Apply || cfg.StateTable() != "" {
-		opts.State = daemon.OpenState(ctx, cfg, logger, tel.TracerProvider, nil)
+		opts.State = daemon.OpenState(ctx, cfg, false, logger, tel.TracerProvider, nil)
 	}
 	env, err := daemon.NewEnv(ctx, cfg, opts)
 	if err != nil {
