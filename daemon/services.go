@@ -28,7 +28,7 @@ func Build(env *Env) ([]reconcile.Service, error) {
 		}},
 		{patching.ServiceName, c.Patching.Enabled, func() (reconcile.Service, error) {
 			return patching.New(c.Patching, patching.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
-				Logger: env.Logger.With("service", patching.ServiceName), Location: env.Location})
+				Logger: env.Logger.With("service", patching.ServiceName), Location: env.Location, State: env.stateStore()})
 		}},
 		{monitor.ServiceName, c.Monitor.Enabled, func() (reconcile.Service, error) {
 			return monitor.New(c.Monitor, monitor.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,

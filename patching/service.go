@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/opsd-dev/opsd/state"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/opsd-dev/opsd/accounts"
@@ -33,6 +35,9 @@ type Deps struct {
 	// error when ctx ends first; the reconcile then stops following and
 	// the next one takes over. nil means a timer.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// State keeps what the service told between runs and replicas; nil
+	// keeps it in memory only.
+	State state.Keeper
 }
 
 // Service is the patching service.
@@ -47,7 +52,7 @@ type Service struct {
 	// account that cannot be reached is told once, not every run.
 	lastErrors map[string]bool
 	// toldProblems are the tag problems already told, so each is told
-	// once (again after a restart).
+	// once (again after a restart, unless a state store keeps them).
 	toldProblems map[string]bool
 }
 
@@ -119,6 +124,10 @@ type targetRun struct {
 // Result.Errors.
 func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcile.Result {
 	res := reconcile.Result{Service: ServiceName}
+	s.loadState(ctx)
+	if req.Mode == reconcile.Apply {
+		defer s.saveState(context.WithoutCancel(ctx))
+	}
 	targets, err := accounts.ListTargets(ctx, s.deps.Targets)
 	if err != nil {
 		res.Errors = []error{err}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opsd-dev/opsd/state"
+
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/opsd-dev/opsd/accounts"
@@ -17,12 +19,14 @@ import (
 
 // env is the service over fakes, in one account and region.
 type env struct {
-	ec2    *fakeEC2
-	ssm    *fakeSSM
-	sns    *fakeSNS
-	rec    *notify.Recorder
-	slack  notify.Notifier
-	cfg    Config
+	ec2   *fakeEC2
+	ssm   *fakeSSM
+	sns   *fakeSNS
+	rec   *notify.Recorder
+	slack notify.Notifier
+	cfg   Config
+	// state is what a restart keeps; nil: nothing.
+	state  state.Keeper
 	sleeps int
 	// stopFollowing makes Sleep fail: the reconcile ends as if its time
 	// ran out.
@@ -50,6 +54,7 @@ func (e *env) service(t *testing.T) *Service {
 		Notifier: e.slack,
 		Location: london(t),
 		Clients:  func(aws.Config) Clients { return Clients{EC2: e.ec2, SSM: e.ssm, SNS: e.sns} },
+		State:    e.state,
 		Sleep: func(ctx context.Context, d time.Duration) error {
 			e.mu.Lock()
 			defer e.mu.Unlock()
@@ -495,6 +500,25 @@ func TestUnknownWindowIsToldOnce(t *testing.T) {
 	}
 	if len(e.ssm.sent()) != 0 {
 		t.Error("an instance with an unknown window was patched")
+	}
+}
+
+// With a state store a tag problem told once is not told again after a
+// restart; without one it is.
+func TestUnknownWindowIsToldOnceAcrossARestartWithState(t *testing.T) {
+	e := newEnv(t, nil)
+	e.state = state.NewTolerant(state.NewMemory(), nil)
+	e.ec2.addInstance("i-1", stateRunning, "TOPATCH=fortnightly")
+	e.ssm.setManaged(online("Ubuntu"), "i-1")
+	run(t, e.service(t), tuesdayScan, reconcile.Apply)
+	run(t, e.service(t), tuesdayScan.Add(10*time.Minute), reconcile.Apply)
+	if n := len(e.messages()); n != 1 {
+		t.Fatalf("after a restart with state: %d messages, want 1", n)
+	}
+	e.state = nil
+	run(t, e.service(t), tuesdayScan.Add(20*time.Minute), reconcile.Apply)
+	if n := len(e.messages()); n != 2 {
+		t.Errorf("after a restart without state: %d messages, want the problem told again (2)", n)
 	}
 }
 
