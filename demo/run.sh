@@ -87,6 +87,8 @@ dlq:
     bucket: opsd-dlq-archive
     when: arrival   # archive as soon as a message lands (the default waits until shortly before it would expire)
     wait_time: 1s
+state:
+  path: $PWD/$workdir/state.db   # what opsd told, kept between its runs
 YAML
 
 echo
@@ -154,9 +156,12 @@ echo "orders point-in-time recovery: $(command aws dynamodb describe-continuous-
 
 echo
 echo "### opsd run --once --only backup, again: nothing left to change"
-echo "(a new process: opsd remembers what it told only in memory, so the audit is told again)"
+echo "(a new process: it reads what the last run told from its state file, so the audit is not told again)"
 opsd backup-again.log run --once --only backup
 expect "== backup: 0 done, 0 failed"
+if grep -qF "Backup audit" "$workdir/last.out"; then
+  echo "demo: the second backup run told the audit again" >&2; exit 1
+fi
 
 echo
 echo "### opsd dlq list (read-only)"
