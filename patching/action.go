@@ -68,6 +68,9 @@ func (it *Item) action(mode reconcile.Mode, send *Send, err error, loc *time.Loc
 		a.Error = err.Error()
 	}
 	d := a.Details
+	if n := it.Instance.Name(); n != "" && n != it.Instance.ID {
+		d["name"] = n
+	}
 	if name := it.Instance.Name(); name != "" {
 		d["name"] = name
 	}

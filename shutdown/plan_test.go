@@ -369,6 +369,11 @@ func TestAsActionForPlanJSON(t *testing.T) {
 		t.Errorf("AsAction =\n%s\nwant\n%s", gotJSON, wantJSON)
 	}
 
+	named := p.Decide(Observation{Kind: KindEC2, ID: "i-0def", State: StateRunning, Tags: tagsWith(devTags(), "", "")}, mustTime(t, "2026-03-03T19:05:00Z"))
+	named.Observation.Tags["Name"] = "web-1"
+	if n := named.AsAction().Details["name"]; n != "web-1" {
+		t.Errorf("details.name = %q, want the Name tag", n)
+	}
 	if _, ok := a.Details["last_action"]; ok {
 		t.Errorf("an instance with no opsd marker shows last_action %q", a.Details["last_action"])
 	}

@@ -138,7 +138,8 @@ func (d Decision) local(t time.Time) string {
 }
 
 // AsAction is the decision as a reconcile action (plan output), with
-// details for `opsd plan --json`: kind, state, environment, schedule,
+// details for `opsd plan --json`: kind, state, name (the Name tag, when it
+// is not the id), environment, schedule,
 // schedule_state (off or on), desired, period_start and period_end;
 // last_action and last_action_at, opsd's marker as the resource's tags
 // hold it now, only when they hold one; records, the marker opsd writes
@@ -157,6 +158,9 @@ func (d Decision) AsAction() reconcile.Action {
 	}
 	if d.Action == ActionReport {
 		a.Status = reconcile.Reported
+	}
+	if name := o.Tags[nameTag]; name != "" && name != o.ID {
+		a.Details["name"] = name
 	}
 	if d.Intent.Environment != "" {
 		a.Details["environment"] = d.Intent.Environment

@@ -141,7 +141,11 @@ func actionCells(a *reconcile.Action) [actionColumns + 1]string {
 	if a.Error != "" {
 		reason += " — error: " + a.Error
 	}
-	return [...]string{a.Service, a.Account, a.Region, a.Resource, a.Action, string(a.Status), reason}
+	resource := a.Resource
+	if name := a.Details["name"]; name != "" && name != resource {
+		resource += " (" + name + ")"
+	}
+	return [...]string{a.Service, a.Account, a.Region, resource, a.Action, string(a.Status), reason}
 }
 
 // measure widens widths to the row's aligned cells (in runes, plus the

@@ -34,7 +34,11 @@ func tabwriterTable(actions []reconcile.Action, header bool) string {
 		if a.Error != "" {
 			reason += " — error: " + a.Error
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Service, a.Account, a.Region, a.Resource, a.Action, a.Status, reason)
+		resource := a.Resource
+		if n := a.Details["name"]; n != "" {
+			resource += " (" + n + ")"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.Service, a.Account, a.Region, resource, a.Action, a.Status, reason)
 	}
 	_ = tw.Flush()
 	return b.String()
@@ -51,6 +55,11 @@ func TestPlanTableIsTabwriterLayout(t *testing.T) {
 				t.Errorf("%s, header %v: table\n%s\nwant\n%s", name, header, got.String(), want)
 			}
 		}
+	}
+	var named bytes.Buffer
+	writeActions(&named, sampleActions()[:1], false)
+	if !strings.Contains(named.String(), `i-0abc (<web> & "api")`) {
+		t.Errorf("an instance's Name is not beside its id: %q", named.String())
 	}
 	var got bytes.Buffer
 	writeActions(&got, nil, true)
