@@ -22,6 +22,7 @@ build:
 
 ## test: every test, including the integration tests against moto_server
 test:
+	@[ -x "$${CHROMIUM_BIN:-/usr/bin/chromium}" ] || echo "make test: $${CHROMIUM_BIN:-/usr/bin/chromium} is missing, so the /report page is NOT checked in a browser (apt-get install chromium; CI=true makes it a failure)" >&2
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout 15m $(PKGS)
 

@@ -1,7 +1,6 @@
 package audit
 
 import (
-	"fmt"
 	"bytes"
 	"context"
 	"image"
@@ -36,8 +35,6 @@ func chromium(t *testing.T) string {
 		if os.Getenv("CI") == "true" {
 			t.Fatalf("%s not found (apt-get install chromium): %v", bin, err)
 		}
-		// Said on stderr too, so that `make test` (no -v) shows it.
-		fmt.Fprintf(os.Stderr, "SKIPPED %s: %s not found, the /report page is not checked in a browser (apt-get install chromium; CI=true makes this a failure)\n", t.Name(), bin)
 		t.Skipf("%s not found (apt-get install chromium); set CI=true to make this a failure", bin)
 	}
 	return bin
