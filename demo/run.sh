@@ -102,8 +102,8 @@ expect "Overnight shutdown: stopped 4"
 
 echo
 echo "### Instance states after the evening run"
-aws ec2 describe-instances \
-  --query 'Reservations[].Instances[].{Name:Tags[?Key==`Name`]|[0].Value,State:State.Name,LastAction:Tags[?Key==`opsd:shutdown:last-action`]|[0].Value}'
+aws ec2 describe-instances --filters Name=instance-state-name,Values=pending,running,stopping,stopped \
+  --query 'Reservations[].Instances[].{Id:InstanceId,Name:Tags[?Key==`Name`]|[0].Value,State:State.Name,LastAction:Tags[?Key==`opsd:shutdown:last-action`]|[0].Value||`-`}'
 aws autoscaling describe-auto-scaling-groups \
   --query 'AutoScalingGroups[].{Group:AutoScalingGroupName,Min:MinSize,Max:MaxSize,Desired:DesiredCapacity}'
 aws rds describe-db-instances --query 'DBInstances[].{Database:DBInstanceIdentifier,Status:DBInstanceStatus}'
@@ -127,8 +127,8 @@ expect "not managed by SSM"
 echo
 echo "### The scan command in SSM, and what opsd recorded on the TOSCAN instances"
 aws ssm list-commands --query 'Commands[].{Comment:Comment,Document:DocumentName,Instances:length(InstanceIds),Operation:Parameters.Operation[0]}'
-aws ec2 describe-instances --filters Name=tag-key,Values=TOSCAN \
-  --query 'Reservations[].Instances[].{Name:Tags[?Key==`Name`]|[0].Value,ScanReported:Tags[?Key==`opsd:patching:scan-reported`]|[0].Value}'
+aws ec2 describe-instances --filters Name=tag-key,Values=TOSCAN Name=instance-state-name,Values=pending,running,stopping,stopped \
+  --query 'Reservations[].Instances[].{Id:InstanceId,Name:Tags[?Key==`Name`]|[0].Value,ScanReported:Tags[?Key==`opsd:patching:scan-reported`]|[0].Value||`-`}'
 
 echo
 echo "### opsd run --once --only backup (at the real time)"
