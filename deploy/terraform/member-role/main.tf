@@ -7,6 +7,14 @@ locals {
   create_role = var.existing_role_name == ""
   role_name   = local.create_role ? aws_iam_role.member[0].name : var.existing_role_name
   has_archive = var.archive_bucket_name != ""
+  # The tags that put a resource in the overnight shutdown, by the
+  # suffix of their statement's Sid.
+  shutdown_tags = {
+    OOOShutdown        = "OOOShutdown"
+    OutOfHoursShutdown = "OutOfHoursShutdown"
+    WeekendShutdown    = "WeekendShutdown"
+    Schedule           = "opsd:schedule"
+  }
 }
 
 # The role opsd assumes: its account is trusted, with opsd's role as a
@@ -128,9 +136,11 @@ resource "aws_iam_policy" "shutdown_patching" {
   tags        = var.tags
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
-      {
-        Sid    = "StopStartTaggedOOOShutdown"
+    Statement = concat([
+      # One statement per shutdown tag: IAM ANDs the keys of a condition,
+      # so "any of these tags" needs a statement each.
+      for sid, tag in local.shutdown_tags : {
+        Sid    = "StopStartTagged${sid}"
         Effect = "Allow"
         Action = [
           "ec2:StopInstances",
@@ -149,94 +159,14 @@ resource "aws_iam_policy" "shutdown_patching" {
         ]
         Condition = {
           Null = {
-            "aws:ResourceTag/OOOShutdown" = "false"
+            "aws:ResourceTag/${tag}" = "false"
           }
           StringEqualsIgnoreCase = {
             "aws:ResourceTag/Environment" = ["development", "dev", "staging", "stg"]
           }
         }
-      },
-      {
-        Sid    = "StopStartTaggedOutOfHoursShutdown"
-        Effect = "Allow"
-        Action = [
-          "ec2:StopInstances",
-          "ec2:StartInstances",
-          "autoscaling:UpdateAutoScalingGroup",
-          "rds:StopDBInstance",
-          "rds:StartDBInstance",
-          "rds:StopDBCluster",
-          "rds:StartDBCluster",
-        ]
-        Resource = [
-          "arn:${local.partition}:ec2:*:${local.account_id}:instance/*",
-          "arn:${local.partition}:autoscaling:*:${local.account_id}:autoScalingGroup:*:autoScalingGroupName/*",
-          "arn:${local.partition}:rds:*:${local.account_id}:db:*",
-          "arn:${local.partition}:rds:*:${local.account_id}:cluster:*",
-        ]
-        Condition = {
-          Null = {
-            "aws:ResourceTag/OutOfHoursShutdown" = "false"
-          }
-          StringEqualsIgnoreCase = {
-            "aws:ResourceTag/Environment" = ["development", "dev", "staging", "stg"]
-          }
-        }
-      },
-      {
-        Sid    = "StopStartTaggedWeekendShutdown"
-        Effect = "Allow"
-        Action = [
-          "ec2:StopInstances",
-          "ec2:StartInstances",
-          "autoscaling:UpdateAutoScalingGroup",
-          "rds:StopDBInstance",
-          "rds:StartDBInstance",
-          "rds:StopDBCluster",
-          "rds:StartDBCluster",
-        ]
-        Resource = [
-          "arn:${local.partition}:ec2:*:${local.account_id}:instance/*",
-          "arn:${local.partition}:autoscaling:*:${local.account_id}:autoScalingGroup:*:autoScalingGroupName/*",
-          "arn:${local.partition}:rds:*:${local.account_id}:db:*",
-          "arn:${local.partition}:rds:*:${local.account_id}:cluster:*",
-        ]
-        Condition = {
-          Null = {
-            "aws:ResourceTag/WeekendShutdown" = "false"
-          }
-          StringEqualsIgnoreCase = {
-            "aws:ResourceTag/Environment" = ["development", "dev", "staging", "stg"]
-          }
-        }
-      },
-      {
-        Sid    = "StopStartTaggedSchedule"
-        Effect = "Allow"
-        Action = [
-          "ec2:StopInstances",
-          "ec2:StartInstances",
-          "autoscaling:UpdateAutoScalingGroup",
-          "rds:StopDBInstance",
-          "rds:StartDBInstance",
-          "rds:StopDBCluster",
-          "rds:StartDBCluster",
-        ]
-        Resource = [
-          "arn:${local.partition}:ec2:*:${local.account_id}:instance/*",
-          "arn:${local.partition}:autoscaling:*:${local.account_id}:autoScalingGroup:*:autoScalingGroupName/*",
-          "arn:${local.partition}:rds:*:${local.account_id}:db:*",
-          "arn:${local.partition}:rds:*:${local.account_id}:cluster:*",
-        ]
-        Condition = {
-          Null = {
-            "aws:ResourceTag/opsd:schedule" = "false"
-          }
-          StringEqualsIgnoreCase = {
-            "aws:ResourceTag/Environment" = ["development", "dev", "staging", "stg"]
-          }
-        }
-      },
+      }
+      ], [
       {
         Sid    = "MarkerTags"
         Effect = "Allow"
@@ -321,7 +251,7 @@ resource "aws_iam_policy" "shutdown_patching" {
         ]
         Resource = "arn:${local.partition}:sns:*:${local.account_id}:*"
       },
-    ]
+    ])
   })
 }
 
