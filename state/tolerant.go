@@ -1,7 +1,9 @@
 package state
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"sync"
@@ -20,6 +22,9 @@ type Tolerant struct {
 	mu      sync.Mutex
 	failing bool
 	lastErr string
+	// known is each document as last loaded or saved, so a save that
+	// would write the same document again is skipped.
+	known map[string][]byte
 }
 
 // NewTolerant wraps store.
@@ -27,19 +32,53 @@ func NewTolerant(store Store, log *slog.Logger) *Tolerant {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Tolerant{store: store, log: log}
+	return &Tolerant{store: store, log: log, known: map[string][]byte{}}
 }
 
 // Load reads kind/key into v; a failure reads as not found.
 func (t *Tolerant) Load(ctx context.Context, kind, key string, v any) bool {
 	found, err := t.store.Load(ctx, kind, key, v)
 	t.outcome(err)
+	if err == nil && found {
+		t.remember(kind, key, v)
+	}
 	return err == nil && found
 }
 
-// Save writes v as kind/key; a failure is logged, not returned.
+// unchanged reports whether v is the document last loaded or saved as
+// kind/key.
+func (t *Tolerant) unchanged(kind, key string, v any) bool {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	old, ok := t.known[kind+"/"+key]
+	return ok && bytes.Equal(old, b)
+}
+
+func (t *Tolerant) remember(kind, key string, v any) {
+	b, err := json.Marshal(v)
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if err != nil {
+		delete(t.known, kind+"/"+key)
+		return
+	}
+	t.known[kind+"/"+key] = b
+}
+
+// Save writes v as kind/key, unless it is the document last loaded or
+// saved there; a failure is logged, not returned.
 func (t *Tolerant) Save(ctx context.Context, kind, key string, v any) {
+	if t.unchanged(kind, key, v) {
+		return // a run that changed nothing writes nothing
+	}
 	err := t.store.Save(ctx, kind, key, v)
+	if err == nil {
+		t.remember(kind, key, v)
+	}
 	if errors.Is(err, ErrFenced) {
 		t.log.InfoContext(ctx, "state not written: another replica leads", "state", t.store.Where(), "error", err.Error())
 		return

@@ -83,3 +83,40 @@ func TestTolerantLogsAnOutageOnceAndRecovers(t *testing.T) {
 		t.Errorf("recovery logged %d times:\n%s", n, logs.String())
 	}
 }
+
+// counting counts the saves that reach the store.
+type counting struct {
+	Memory
+	saves int
+}
+
+func (c *counting) Save(ctx context.Context, kind, key string, v any) error {
+	c.saves++
+	return c.Memory.Save(ctx, kind, key, v)
+}
+
+// A save of the document just loaded or saved reaches no store: a run
+// that changed nothing writes nothing.
+func TestTolerantSkipsASaveThatChangesNothing(t *testing.T) {
+	ctx := context.Background()
+	c := &counting{Memory: Memory{docs: map[string][]byte{}}}
+	st := NewTolerant(c, nil)
+	st.Save(ctx, "dlq", "memory", doc{N: 1})
+	st.Save(ctx, "dlq", "memory", doc{N: 1})
+	if c.saves != 1 {
+		t.Fatalf("%d saves of one unchanged document, want 1", c.saves)
+	}
+	st.Save(ctx, "dlq", "memory", doc{N: 2})
+	if c.saves != 2 {
+		t.Fatalf("a changed document was not saved (%d saves)", c.saves)
+	}
+	fresh := NewTolerant(c, nil)
+	var got doc
+	if !fresh.Load(ctx, "dlq", "memory", &got) {
+		t.Fatal("not found")
+	}
+	fresh.Save(ctx, "dlq", "memory", got)
+	if c.saves != 2 {
+		t.Errorf("saving what was just loaded wrote it (%d saves)", c.saves)
+	}
+}
