@@ -8,10 +8,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"maps"
 	"net/http"
 	"net/http/httptest"
-	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -23,7 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/slack-go/slack/slacktest"
 
 	"github.com/opsd-dev/opsd/internal/mototest"
 )
@@ -92,68 +89,6 @@ func otlpCollector(t *testing.T) *capture {
 		w.Header().Set("Content-Type", "application/x-protobuf")
 		w.WriteHeader(http.StatusOK)
 	})
-}
-
-// slackPosts are the chat.postMessage calls a slackServer received: the
-// token each authenticated with, and everything else each carried (every
-// form field but the token, decoded).
-type slackPosts struct {
-	mu     sync.Mutex
-	tokens []string
-	fields [][]byte
-}
-
-// all returns how many messages were posted and their fields, joined.
-func (p *slackPosts) all() (int, []byte) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	return len(p.fields), bytes.Join(p.fields, []byte("\n"))
-}
-
-// authenticatedWith reports whether every post carried token.
-func (p *slackPosts) authenticatedWith(token string) bool {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for _, tok := range p.tokens {
-		if tok != token {
-			return false
-		}
-	}
-	return len(p.tokens) > 0
-}
-
-// slackServer is slacktest's Slack Web API, keeping every
-// chat.postMessage. The token is the API's credential, sent to Slack in
-// the form; the message is the rest.
-func slackServer(t *testing.T) (*slacktest.Server, *slackPosts) {
-	t.Helper()
-	posts := &slackPosts{}
-	s := slacktest.NewTestServer(func(c slacktest.Customize) {
-		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
-			if err := r.ParseForm(); err != nil {
-				t.Errorf("slack: parse chat.postMessage: %v", err)
-			}
-			var fields bytes.Buffer
-			for _, k := range slices.Sorted(maps.Keys(r.PostForm)) {
-				if k != "token" {
-					fmt.Fprintf(&fields, "%s=%s\n", k, strings.Join(r.PostForm[k], ","))
-				}
-			}
-			tok := r.PostForm.Get("token")
-			if tok == "" {
-				tok, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			}
-			posts.mu.Lock()
-			posts.tokens = append(posts.tokens, tok)
-			posts.fields = append(posts.fields, fields.Bytes())
-			posts.mu.Unlock()
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.1"}`))
-		})
-	})
-	s.Start()
-	t.Cleanup(s.Stop)
-	return s, posts
 }
 
 // memberAccount is the account opsd assumes a role in: moto puts calls

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opsd-dev/opsd/internal/slackrecord"
+
 	"github.com/opsd-dev/opsd/config"
 	"github.com/opsd-dev/opsd/internal/mototest"
 	"github.com/opsd-dev/opsd/internal/opsdbin"
@@ -50,7 +52,7 @@ func TestSecretsNeverLeak(t *testing.T) {
 		mu.Unlock()
 		proxy.Forward(w, r)
 	})
-	slack, posts := slackServer(t)
+	slack := slackrecord.Start(t)
 	otlp := otlpCollector(t)
 	t.Setenv("OTEL_EXPORTER_OTLP_ENDPOINT", otlp.srv.URL)
 	t.Setenv("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf")
@@ -112,7 +114,7 @@ audit: {enabled: true}
 		t.Fatalf("opsd did not stop:\n%s", p.out.String())
 	}
 	outputs["daemon stdout and stderr"] = []byte(p.out.String())
-	nPosts, slackBodies := posts.all()
+	nPosts, slackBodies := slack.All()
 	outputs["slack messages"] = slackBodies
 	nExports, spans := otlp.all()
 	outputs["otlp trace exports"] = spans
@@ -127,7 +129,7 @@ audit: {enabled: true}
 	if nPosts == 0 || !strings.Contains(string(slackBodies), "orders-dlq") {
 		t.Errorf("Slack got %d messages, none about orders-dlq:\n%s", nPosts, slackBodies)
 	}
-	if !posts.authenticatedWith(secrets["slack token"]) {
+	if !slack.AuthenticatedWith(secrets["slack token"]) {
 		t.Error("the Slack messages were not sent with the configured token")
 	}
 	if nExports == 0 || !strings.Contains(string(spans), "opsd") {

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/slack-go/slack/slacktest"
+	"github.com/opsd-dev/opsd/internal/slackrecord"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -33,14 +33,13 @@ dlq: {enabled: true, schedule: "0 0 1 1 *"}
 
 // stateEstate is moto, reset, with a tagged dead-letter queue holding three
 // messages; a Slack stand-in; and the opsd binary.
-func stateEstate(t *testing.T) (*mototest.Server, *slacktest.Server, *slackPosts, string) {
+func stateEstate(t *testing.T) (*mototest.Server, *slackrecord.Server, string) {
 	t.Helper()
 	srv := mototest.Shared(t)
 	srv.Reset(t)
 	mototest.SetCredentialsEnv(t)
 	seedStateQueue(t, srv)
-	slack, posts := slackServer(t)
-	return srv, slack, posts, opsdbin.Build(t)
+	return srv, slackrecord.Start(t), opsdbin.Build(t)
 }
 
 func seedStateQueue(t *testing.T, srv *mototest.Server) {
@@ -66,14 +65,14 @@ func dlqRan(doc map[string]any) bool { return lastDLQOutcome(doc) != "" }
 // day later), and a corrupt state file never stops opsd: it starts, says
 // so, and works (telling the queue afresh, since what it knew is gone).
 func TestProcessRestartRepeatsNoAlert(t *testing.T) {
-	srv, slack, posts, bin := stateEstate(t)
+	srv, slack, bin := stateEstate(t)
 	statePath := filepath.Join(t.TempDir(), "state.db")
 	addr := opsdbin.FreeAddr(t)
 	config := writeConfig(t, stateConfig(srv.URL(), addr, slack.GetAPIURL(), statePath, ""))
 
 	a := startOpsd(t, bin, config, addr)
 	a.status(t, dlqRan)
-	if n, _ := posts.all(); n != 1 {
+	if n, _ := slack.All(); n != 1 {
 		t.Fatalf("first daemon: %d Slack messages, want the arrival alert", n)
 	}
 	_ = a.cmd.Process.Kill()
@@ -81,7 +80,7 @@ func TestProcessRestartRepeatsNoAlert(t *testing.T) {
 
 	b := startOpsd(t, bin, config, addr)
 	doc := b.status(t, dlqRan)
-	if n, text := posts.all(); n != 1 {
+	if n, text := slack.All(); n != 1 {
 		t.Fatalf("after kill -9 and a restart: %d Slack messages, want still 1:\n%s", n, text)
 	}
 	st, _ := doc["state"].(map[string]any)
@@ -93,7 +92,7 @@ func TestProcessRestartRepeatsNoAlert(t *testing.T) {
 
 	later := time.Now().Add(25 * time.Hour).UTC().Format(time.RFC3339)
 	out := mustRunOnce(t, bin, config, later, "dlq")
-	n, text := posts.all()
+	n, text := slack.All()
 	if n != 2 || !strings.Contains(string(text), "DLQ reminder") {
 		t.Fatalf("a day later: %d Slack messages, want the reminder as the second:\n%s\n%s", n, text, out)
 	}
@@ -105,7 +104,7 @@ func TestProcessRestartRepeatsNoAlert(t *testing.T) {
 	if !strings.Contains(out, "state file was corrupt") {
 		t.Errorf("the run over a corrupt state file did not say so:\n%s", out)
 	}
-	if n, _ := posts.all(); n != 3 {
+	if n, _ := slack.All(); n != 3 {
 		t.Errorf("after the corrupt file: %d Slack messages, want the alert told afresh (3)", n)
 	}
 	if matches, _ := filepath.Glob(statePath + ".corrupt-*"); len(matches) != 1 {
@@ -117,7 +116,7 @@ func TestProcessRestartRepeatsNoAlert(t *testing.T) {
 // killed the follower takes over and its first run sends nothing already
 // told.
 func TestProcessFailoverRepeatsNoAlert(t *testing.T) {
-	srv, slack, posts, bin := stateEstate(t)
+	srv, slack, bin := stateEstate(t)
 	dir := t.TempDir()
 	addrA, addrB := opsdbin.FreeAddr(t), opsdbin.FreeAddr(t)
 	ha := func(holder string) string { return fmt.Sprintf("ha: {enabled: true, holder: %q, ttl: 5s}", holder) }
@@ -125,13 +124,13 @@ func TestProcessFailoverRepeatsNoAlert(t *testing.T) {
 	a.status(t, func(doc map[string]any) bool { return role(doc) == "leader" && dlqRan(doc) })
 	b := startOpsd(t, bin, writeConfig(t, stateConfig(srv.URL(), addrB, slack.GetAPIURL(), filepath.Join(dir, "b.db"), ha("replica-b"))), addrB)
 	b.status(t, func(doc map[string]any) bool { return role(doc) == "follower" })
-	if n, _ := posts.all(); n != 1 {
+	if n, _ := slack.All(); n != 1 {
 		t.Fatalf("before the failover: %d Slack messages, want the leader's alert", n)
 	}
 	_ = a.cmd.Process.Kill()
 	<-a.done
 	doc := b.status(t, func(doc map[string]any) bool { return role(doc) == "leader" && lastDLQOutcome(doc) == "ok" })
-	if n, text := posts.all(); n != 1 {
+	if n, text := slack.All(); n != 1 {
 		t.Fatalf("after the failover: %d Slack messages, want still 1:\n%s", n, text)
 	}
 	if st, _ := doc["state"].(map[string]any); !strings.Contains(fmt.Sprint(st["where"]), "DynamoDB table opsd-lease") {

@@ -14,10 +14,11 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/opsd-dev/opsd/internal/slackrecord"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -39,7 +40,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/slack-go/slack/slacktest"
 
 	"github.com/opsd-dev/opsd/deploy/iam/policydoc"
 	"github.com/opsd-dev/opsd/internal/mototest"
@@ -203,10 +203,10 @@ func TestStacksInMoto(t *testing.T) {
 	// opsd with the task definition's environment, the image's
 	// configuration file, and what only a test changes: the endpoint, the
 	// listen address, Slack's API, credentials, archive on arrival.
-	slack := newSlack(t)
+	slack := slackrecord.Start(t)
 	env["OPSD_AWS__ENDPOINT_URL"] = srv.URL()
 	env["OPSD_HTTP__LISTEN"] = opsdbin.FreeAddr(t)
-	env["OPSD_NOTIFY__SLACK__API_URL"] = slack.srv.GetAPIURL()
+	env["OPSD_NOTIFY__SLACK__API_URL"] = slack.URL()
 	env["OPSD_DLQ__ARCHIVE__WHEN"] = "arrival"
 	env["OPSD_DLQ__ARCHIVE__WAIT_TIME"] = "1s"
 	env["OPSD_SCHEDULER__GRACE_PERIOD"] = "10s"
@@ -230,8 +230,8 @@ func TestStacksInMoto(t *testing.T) {
 	if len(objects.Contents) != 1 {
 		t.Errorf("%d archived messages in the stack's bucket from %s, want 1", len(objects.Contents), dlqURL)
 	}
-	if n, tokens := slack.posts(); n == 0 || slices.IndexFunc(tokens, func(s string) bool { return s != slackToken }) >= 0 {
-		t.Errorf("Slack got %d messages with tokens %q, want some, each with the token from the SSM parameter", n, tokens)
+	if !slack.AuthenticatedWith(slackToken) {
+		t.Errorf("Slack got %d messages with tokens %q, want some, each with the token from the SSM parameter", slack.Count(), slack.Tokens())
 	}
 	db := dynamodb.NewFromConfig(cfg)
 	item, err := db.GetItem(ctx, &dynamodb.GetItemInput{TableName: aws.String(hub["LeaseTableName"]), ConsistentRead: aws.Bool(true),
@@ -691,40 +691,4 @@ func waitRole(t *testing.T, addr string, done <-chan error) string {
 		time.Sleep(250 * time.Millisecond)
 	}
 	return role
-}
-
-// slackAPI is slacktest's Slack, counting chat.postMessage calls and the
-// token each came with.
-type slackAPI struct {
-	srv    *slacktest.Server
-	mu     sync.Mutex
-	tokens []string
-}
-
-func newSlack(t *testing.T) *slackAPI {
-	t.Helper()
-	s := &slackAPI{}
-	s.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
-		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
-			_ = r.ParseForm()
-			tok := r.PostForm.Get("token")
-			if tok == "" {
-				tok, _ = strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-			}
-			s.mu.Lock()
-			s.tokens = append(s.tokens, tok)
-			s.mu.Unlock()
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"ok":true,"channel":"C1","ts":"1.1"}`))
-		})
-	})
-	s.srv.Start()
-	t.Cleanup(s.srv.Stop)
-	return s
-}
-
-func (s *slackAPI) posts() (int, []string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.tokens), slices.Clone(s.tokens)
 }

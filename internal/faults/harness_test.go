@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -22,7 +21,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
-	"github.com/slack-go/slack/slacktest"
 
 	"github.com/opsd-dev/opsd/internal/mototest"
 )
@@ -125,46 +123,6 @@ func (r onceRun) errorLines() []string {
 		}
 	}
 	return out
-}
-
-// slackServer records the text of every chat.postMessage.
-type slackServer struct {
-	srv   *slacktest.Server
-	mu    sync.Mutex
-	posts []string
-}
-
-func newSlack(t *testing.T) *slackServer {
-	t.Helper()
-	s := &slackServer{}
-	s.srv = slacktest.NewTestServer(func(c slacktest.Customize) {
-		c.Handle("/chat.postMessage", func(w http.ResponseWriter, r *http.Request) {
-			_ = r.ParseForm()
-			s.mu.Lock()
-			s.posts = append(s.posts, r.Form.Get("text"))
-			s.mu.Unlock()
-			w.Header().Set("Content-Type", "application/json")
-			_, _ = w.Write([]byte(`{"ok":true,"channel":"C-OPS","ts":"1.1"}`))
-		})
-	})
-	s.srv.Start()
-	t.Cleanup(s.srv.Stop)
-	return s
-}
-
-func (s *slackServer) url() string { return s.srv.GetAPIURL() }
-
-// since returns the posts after the first n.
-func (s *slackServer) since(n int) []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.posts[min(n, len(s.posts)):]...)
-}
-
-func (s *slackServer) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.posts)
 }
 
 // target is one account and region.

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/opsd-dev/opsd/internal/slackrecord"
+
 	"github.com/opsd-dev/opsd/internal/mototest"
 	"github.com/opsd-dev/opsd/internal/opsdbin"
 )
@@ -151,7 +153,7 @@ func TestShutdownEveningAndMorningUnderFaults(t *testing.T) {
 		Rule{Fault: ResetAfter, Operations: []string{"StartInstances"}, Times: 1},
 	)
 	proxy.Add(mixedFaults()...)
-	slack := newSlack(t)
+	slack := slackrecord.Start(t)
 	config := writeConfig(t, fmt.Sprintf(`aws:
   regions: [%s]
   endpoint_url: %q
@@ -160,7 +162,7 @@ func TestShutdownEveningAndMorningUnderFaults(t *testing.T) {
   accounts:
 %snotify: {slack: {token: xoxb-faults, channel: C-OPS, api_url: %q}}
 shutdown: {enabled: true}
-`, strings.Join(e.regions, ", "), proxy.URL(), accountsYAML(e.accounts), slack.url()))
+`, strings.Join(e.regions, ", "), proxy.URL(), accountsYAML(e.accounts), slack.URL()))
 
 	var figures []string
 	// phase runs opsd as of now until every instance is settled, then,
@@ -170,7 +172,7 @@ shutdown: {enabled: true}
 		t.Helper()
 		settledAt := 0
 		for run := 1; ; run++ {
-			calls, before := proxy.Stats(), slack.count()
+			calls, before := proxy.Stats(), slack.Count()
 			changesBefore := len(proxy.StateChanges())
 			r := runOnce(t, bin, config, now, 2*time.Minute)
 			after := proxy.Stats()
@@ -179,7 +181,7 @@ shutdown: {enabled: true}
 			if why := r.crashed(); why != "" {
 				t.Fatalf("%s run %d: opsd crashed (%s):\n%s\n%s", name, run, why, r.stdout, r.stderr)
 			}
-			e.checkReports(t, fmt.Sprintf("%s run %d", name, run), r, slack.since(before))
+			e.checkReports(t, fmt.Sprintf("%s run %d", name, run), r, slack.Texts(before))
 			if run == 1 {
 				e.actedInReachable(t, name, r, proxy.StateChanges()[changesBefore:], op)
 			}
