@@ -92,7 +92,8 @@ func envInt(t *testing.T, name string, def int) int {
 // until the queue is empty, and every message sent is reconciled against
 // the bucket and the queue.
 func TestDLQArchiveSurvivesKillNine(t *testing.T) {
-	t.Parallel()
+	// Not parallel: its hundreds of calls and kills would starve the
+	// timing-bound shutdown fault test beside it.
 	seed := testSeed(t)
 	rng := rand.New(rand.NewPCG(seed, seed^0xd1e))
 	m := &moto{srv: mototest.Shared(t)}
@@ -173,7 +174,7 @@ func killAfter(p *dlqProcess, d time.Duration) {
 // after S3 stored the object (the SDK's retry then meets the object
 // already there), S3 500s, reset receives, and a few kills on top.
 func TestDLQArchiveUnderFaults(t *testing.T) {
-	t.Parallel()
+	// Not parallel, as TestDLQArchiveSurvivesKillNine.
 	seed := testSeed(t)
 	rng := rand.New(rand.NewPCG(seed, seed^0xfa17))
 	m := &moto{srv: mototest.Shared(t)}
