@@ -192,14 +192,16 @@ func (m memory) scanDue(visible int64, when string, scanInterval time.Duration, 
 	return m.LastScan.IsZero() || m.MoreDue || m.ArrivedSinceScan || now.Sub(m.LastScan) >= scanInterval
 }
 
-// scanned records a scan's outcome. More may be due when the scan stopped
-// before it had seen every message and some it saw were due, or when
-// messages were in flight as it began (inFlight): it could not see them,
-// and a process that died holding them hands them back when their
-// visibility timeout ends, due or not.
+// scanned records a scan's outcome. More is due when the scan stopped
+// before it had seen every message and some it saw were due; when it
+// kept due messages it could not write or delete (they are near the end
+// of their retention and must not wait a scan interval for the next
+// try); or when messages were in flight as it began (inFlight): it could
+// not see them, and a process that died holding them hands them back
+// when their visibility timeout ends, due or not.
 func (m memory) scanned(o archiveOutcome, inFlight int64, now time.Time) memory {
 	m.LastScan = now
-	m.MoreDue = (!o.Complete && o.Due > 0) || inFlight > 0
+	m.MoreDue = (!o.Complete && o.Due > 0) || o.Kept > 0 || inFlight > 0
 	m.ArrivedSinceScan = false
 	m.OldestSent = o.OldestSent
 	m.DueSeen = o.Due

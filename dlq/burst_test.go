@@ -191,6 +191,10 @@ func TestScannedRemembersWhetherMoreMayBeDue(t *testing.T) {
 		// died, say) were not seen: they may be due when they come back.
 		{archiveOutcome{Complete: true, Due: 5}, 30, true},
 		{archiveOutcome{Complete: true, Due: 0}, 1, true},
+		// A due message whose PUT or delete failed is still in the queue,
+		// near its expiry: the next run tries it again rather than after
+		// a scan interval.
+		{archiveOutcome{Complete: true, Due: 5, Archived: 4, Deleted: 4, Kept: 1}, 0, true},
 	} {
 		m := memory{ArrivedSinceScan: true}.scanned(c.o, c.inFlight, t0)
 		if m.MoreDue != c.want || m.ArrivedSinceScan || !m.LastScan.Equal(t0) {
