@@ -193,7 +193,8 @@ func (m memory) scanDue(visible int64, when string, scanInterval time.Duration, 
 }
 
 // scanned records a scan's outcome. More is due when the scan stopped
-// before it had seen every message and some it saw were due; when it
+// before it had seen every message and some it saw were due or a call
+// failed (a receive that failed saw nothing, due or not); when it
 // kept due messages it could not write or delete (they are near the end
 // of their retention and must not wait a scan interval for the next
 // try); or when messages were in flight as it began (inFlight): it could
@@ -201,7 +202,7 @@ func (m memory) scanDue(visible int64, when string, scanInterval time.Duration, 
 // when their visibility timeout ends, due or not.
 func (m memory) scanned(o archiveOutcome, inFlight int64, now time.Time) memory {
 	m.LastScan = now
-	m.MoreDue = (!o.Complete && o.Due > 0) || o.Kept > 0 || inFlight > 0
+	m.MoreDue = (!o.Complete && (o.Due > 0 || len(o.Errors) > 0)) || o.Kept > 0 || inFlight > 0
 	m.ArrivedSinceScan = false
 	m.OldestSent = o.OldestSent
 	m.DueSeen = o.Due

@@ -1,6 +1,7 @@
 package dlq
 
 import (
+	"errors"
 	"testing"
 	"time"
 )
@@ -195,6 +196,9 @@ func TestScannedRemembersWhetherMoreMayBeDue(t *testing.T) {
 		// near its expiry: the next run tries it again rather than after
 		// a scan interval.
 		{archiveOutcome{Complete: true, Due: 5, Archived: 4, Deleted: 4, Kept: 1}, 0, true},
+		// The first receive failed: the scan saw nothing, so it cannot
+		// know that nothing is due.
+		{archiveOutcome{Complete: false, Errors: []error{errors.New("receive from queue q: reset")}}, 0, true},
 	} {
 		m := memory{ArrivedSinceScan: true}.scanned(c.o, c.inFlight, t0)
 		if m.MoreDue != c.want || m.ArrivedSinceScan || !m.LastScan.Equal(t0) {
