@@ -51,3 +51,23 @@ func OpenState(ctx context.Context, cfg *config.Config, daemon bool, logger *slo
 	}
 	return st
 }
+
+// ReadState gives a read-only command (plan, dlq list) what the daemon or
+// the last run remembers, without ever writing it: the DynamoDB table when
+// one is configured (read-only commands do not save), or else a copy of
+// the state file (state.path, or the daemon's default where it exists),
+// read and closed at once so a running daemon is not held up. A file a
+// running daemon holds, or one that cannot be read, leaves the command
+// with nothing remembered, logged once.
+func ReadState(ctx context.Context, cfg *config.Config, logger *slog.Logger, tp trace.TracerProvider) *state.Tolerant {
+	if cfg.StateTable() != "" {
+		return OpenState(ctx, cfg, false, logger, tp, nil)
+	}
+	path := cfg.StatePath(true)
+	m, err := state.ReadFile(path)
+	if err != nil {
+		logger.Info("state not read: what earlier runs told is not known to this command", "path", path, "error", err.Error())
+		return state.NewTolerant(state.NewMemory(), logger)
+	}
+	return state.NewTolerant(m, logger)
+}

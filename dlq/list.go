@@ -46,8 +46,9 @@ type QueueStatus struct {
 // its depth, oldest age and alarm state, sorted by account, region and
 // name, and the errors of the accounts and regions that could not be
 // read (each names its account and region). It makes read-only calls
-// only.
+// only, and reads what the last archive scans saw from Deps.State.
 func (s *Service) List(ctx context.Context, now time.Time) ([]QueueStatus, []error) {
+	s.loadState(ctx)
 	targets, err := accounts.ListTargets(ctx, s.deps.Targets)
 	if err != nil {
 		return nil, []error{err}
@@ -147,17 +148,30 @@ func (q QueueStatus) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// WriteList writes qs as a table: one line per queue.
+// WriteList writes qs as a table: one line per queue. OLDEST is "-" for
+// an empty queue and "unknown" where neither CloudWatch nor an archive
+// scan has told its age, with a line saying so under the table.
 func WriteList(w io.Writer, qs []QueueStatus) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ACCOUNT\tREGION\tQUEUE\tVISIBLE\tIN FLIGHT\tOLDEST\tFIFO\tALARM\tSOURCES")
+	unknown := false
 	for _, q := range qs {
 		oldest := "-"
-		if q.OldestKnown {
+		switch {
+		case q.OldestKnown:
 			oldest = humanAge(q.OldestAge)
+		case q.Visible+q.InFlight+q.Delayed > 0:
+			oldest, unknown = "unknown", true
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\t%s\n", q.Account, q.Region, q.Name, q.Visible, q.InFlight,
 			oldest, strconv.FormatBool(q.FIFO), q.Alarm.String(), orNone(strings.Join(q.Sources, ",")))
 	}
-	return tw.Flush()
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if unknown {
+		_, err := fmt.Fprintln(w, "OLDEST unknown: CloudWatch has no ApproximateAgeOfOldestMessage for the queue yet and no archive scan has read it")
+		return err
+	}
+	return nil
 }

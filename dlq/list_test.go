@@ -9,6 +9,9 @@ import (
 	"time"
 
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
+
+	"github.com/opsd-dev/opsd/reconcile"
+	"github.com/opsd-dev/opsd/state"
 )
 
 func TestList(t *testing.T) {
@@ -65,5 +68,39 @@ func TestList(t *testing.T) {
 		if m := env.mutating(); len(m) != 0 {
 			t.Errorf("list made mutating calls: %v", m)
 		}
+	}
+}
+
+// Where CloudWatch has no age for a queue, a list in a new process reads
+// the oldest message's age from what the last archive scan saw, through
+// the state store; with no store the age is unknown and the table says
+// why.
+func TestListReadsTheArchiverAgeFromState(t *testing.T) {
+	store := state.NewTolerant(state.NewMemory(), nil)
+	h := newHarness(t, archivingConfig())
+	h.restart(store)
+	e := h.env()
+	seedOrders(e)
+	e.sqs.put("orders-dlq", "x", t0.Add(-90*time.Minute), nil)
+	h.run(reconcile.Apply, t0)
+
+	h.restart(store)
+	qs, errs := h.svc.List(context.Background(), t0.Add(30*time.Minute))
+	if len(errs) != 0 || len(qs) != 1 {
+		t.Fatalf("list: %v, %+v", errs, qs)
+	}
+	if q := qs[0]; !q.OldestKnown || q.OldestAge != 2*time.Hour || q.AgeSource != ageFromArchiver {
+		t.Errorf("with state: %+v, want 2h from the archiver", q)
+	}
+
+	h.restart(nil)
+	qs, _ = h.svc.List(context.Background(), t0)
+	var buf bytes.Buffer
+	if err := WriteList(&buf, qs); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 3 || !strings.Contains(lines[1], " unknown ") || !strings.HasPrefix(lines[2], "OLDEST unknown: ") {
+		t.Errorf("without state the age is not marked unknown:\n%s", buf.String())
 	}
 }

@@ -55,7 +55,11 @@ func cmdDLQList(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	svc, err := dlq.New(cfg.DLQ, dlq.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier, Logger: env.Logger, Location: env.Location})
+	// What the last archive scan saw gives the oldest message's age where
+	// CloudWatch has none yet.
+	st := daemon.ReadState(ctx, cfg, env.Logger, nil)
+	defer st.Close()
+	svc, err := dlq.New(cfg.DLQ, dlq.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier, Logger: env.Logger, Location: env.Location, State: st})
 	if err != nil {
 		return err
 	}

@@ -38,10 +38,11 @@ func newSession(ctx context.Context, cfg *config.Config, mode reconcile.Mode, no
 		opts.Notifier = rec // a plan tells nobody
 	}
 	// A run remembers what earlier runs told when a state file or table is
-	// configured; a plan reads it only from a table, never locking the
-	// file a running daemon holds.
-	if mode == reconcile.Apply || cfg.StateTable() != "" {
+	// configured; a plan reads the same state and never writes it.
+	if mode == reconcile.Apply {
 		opts.State = daemon.OpenState(ctx, cfg, false, logger, tel.TracerProvider, nil)
+	} else {
+		opts.State = daemon.ReadState(ctx, cfg, logger, tel.TracerProvider)
 	}
 	env, err := daemon.NewEnv(ctx, cfg, opts)
 	if err != nil {
