@@ -132,7 +132,11 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 	c.Alarms.API.FiveXX.EvaluationPeriods = 0
 	c.Alarms.DLQ.Messages = AlarmSpec{Enabled: true, Threshold: 0, Period: time.Hour, EvaluationPeriods: 25}
 	c.Alarms.Canary.Success.DatapointsToAlarm = 2
+	// Switched off, and still checked: a mistake in it would surface only
+	// on the day someone turns it on.
 	c.Alarms.SNS.Failed = AlarmSpec{Enabled: false, Threshold: -5}
+	c.RDSEvents.Enabled = false
+	c.LogRetention.Enabled = false
 	c.Agent.Namespace = ""
 	c.Agent.LinuxDiskPath = "root"
 	c.RDSEvents.Name = "1-bad name"
@@ -157,6 +161,9 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 		"monitor.alarms.api.5xx.evaluation_periods",
 		"monitor.alarms.canary.success.datapoints_to_alarm",
 		"monitor.alarms.dlq.messages.evaluation_periods",
+		"monitor.alarms.sns.failed.threshold",
+		"monitor.alarms.sns.failed.period",
+		"monitor.alarms.sns.failed.evaluation_periods",
 		"monitor.agent.namespace",
 		"monitor.agent.linux_disk_path",
 		"monitor.rds_events.name",

@@ -204,9 +204,6 @@ func (a Alarms) validate(path string) []error {
 }
 
 func (s AlarmSpec) validate(path string, u unit) []error {
-	if !s.Enabled {
-		return nil
-	}
 	var errs []error
 	if err := u.check(s.Threshold); err != nil {
 		errs = append(errs, fieldErrorf(path+".threshold", "%s %w", formatNumber(s.Threshold), err))
@@ -246,9 +243,6 @@ func (a Agent) validate(path string) []error {
 }
 
 func (r RDSEvents) validate(path string) []error {
-	if !r.Enabled {
-		return nil
-	}
 	var errs []error
 	if !subscriptionName.MatchString(r.Name) {
 		errs = append(errs, fieldErrorf(path+".name", "%q is not an RDS event subscription name (a letter, then letters, digits and hyphens)", r.Name))
@@ -289,9 +283,6 @@ func (d DeliveryLogging) validate(path string) []error {
 }
 
 func (l LogRetention) validate(path string) []error {
-	if !l.Enabled {
-		return nil
-	}
 	var errs []error
 	if !slices.Contains(retentionDays, l.Days) {
 		errs = append(errs, fieldErrorf(path+".days", "%d is not a retention CloudWatch Logs accepts (%s)", l.Days, joinInts(retentionDays)))
