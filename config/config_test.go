@@ -76,7 +76,7 @@ shutdown:
 func TestEnvironmentOverridesFile(t *testing.T) {
 	cfg, err := parse(t, "aws: {regions: [eu-west-2], endpoint_url: http://file:1}\n",
 		"OPSD_AWS__ENDPOINT_URL=http://127.0.0.1:5000",
-		"OPSD_AWS__REGIONS=eu-west-1,eu-central-1",
+		"OPSD_AWS__REGIONS=eu-west-1, eu-central-1",
 		"OPSD_SCHEDULER__GRACE_PERIOD=90s",
 		"OPSD_SHUTDOWN__ENABLED=true",
 		"OPSD_NOTIFY__SLACK__TOKEN=xoxb-secret",

@@ -149,24 +149,30 @@ func (tc *typeChecker) section(v, def any, path string, field func(key string) (
 	return m, true
 }
 
-// list checks a list. As the decoder does, it takes text as a
-// comma-separated list of text (an environment variable's), an empty map as
-// an empty list and any other single value as a list of one.
+// list checks a list. It takes text (an environment variable's) as a
+// comma-separated list of text, spaces around the commas dropped, where
+// the list holds text; text where it holds maps of keys is a problem that
+// says to set it in the file. An empty map is an empty list and any other
+// single value a list of one.
 func (tc *typeChecker) list(v any, elem reflect.Type, path string) (any, bool) {
 	var items []any
 	switch x := v.(type) {
 	case []any:
 		items = x
 	case string:
+		if k := elem.Kind(); k == reflect.Struct || k == reflect.Map {
+			tc.fail(path, "%q is text, and this is a list of maps of keys: set it in the YAML file", x)
+			return nil, false
+		}
 		if elem != typeOfString {
 			items = []any{x}
 			break
 		}
-		if x == "" {
+		if strings.TrimSpace(x) == "" {
 			return []any{}, true
 		}
 		for _, s := range strings.Split(x, ",") {
-			items = append(items, s)
+			items = append(items, strings.TrimSpace(s))
 		}
 	case map[string]any:
 		if len(x) == 0 {

@@ -68,7 +68,7 @@ func Parse(data []byte, environ []string) (*Config, error) {
 	if verr := cfg.Validate(); verr != nil {
 		for _, p := range verr.Problems {
 			if !underAny(problemPath(p), badPaths) {
-				problems = append(problems, p)
+				problems = append(problems, fromEnvironment(p, environ))
 			}
 		}
 	}
@@ -130,7 +130,7 @@ func fromEnvironment(problem error, environ []string) error {
 		if !strings.HasPrefix(name, EnvPrefix) {
 			continue
 		}
-		if key, _ := envKey(name, ""); key == path {
+		if key, _ := envKey(name, ""); key == path || strings.HasPrefix(path, key+"[") || strings.HasPrefix(path, key+".") {
 			return fmt.Errorf("%w (from environment variable %s)", problem, name)
 		}
 	}
