@@ -16,9 +16,9 @@ FUZZ_TARGETS  := ./shutdown:FuzzSchedulePeriods ./shutdown:FuzzTags ./config:Fuz
 
 all: lint test build
 
-## build: the opsd binary in ./bin/opsd
+## build: the opsd binary in ./bin/opsd (static, stripped)
 build:
-	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/opsd ./cmd/opsd
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/opsd ./cmd/opsd
 
 ## test: every test, including the integration tests against moto_server.
 ## The fault-injection tests (internal/faults) run alone, after the rest:
