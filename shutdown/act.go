@@ -27,7 +27,7 @@ type task struct {
 // acts reports whether the task changes the resource or its tags.
 func (t *task) acts() bool {
 	switch t.d.Action {
-	case ActionStop, ActionStart, ActionMark:
+	case ActionStop, ActionStart, ActionMark, ActionClear:
 		return true
 	}
 	return false

@@ -121,6 +121,13 @@ type TagKeys struct {
 	// started for a patch window: an RFC 3339 time until which the
 	// instance is left running in its off period.
 	PatchingHold string `koanf:"patching_hold"`
+	// SkipUntil is set by people: an RFC 3339 time or HH:MM until which
+	// the resource is kept up whatever its schedule says. opsd removes it
+	// once the time has passed.
+	SkipUntil string `koanf:"skip_until"`
+	// OffUntil is set by people: a time until which the resource is kept
+	// down. opsd removes it once the time has passed.
+	OffUntil string `koanf:"off_until"`
 }
 
 // Schedule is a named schedule: the periods a resource is off, in a
@@ -200,6 +207,8 @@ func DefaultTagKeys() TagKeys {
 		LastError:    "opsd:shutdown:last-error",
 		ASGCapacity:  "opsd:shutdown:asg-capacity",
 		PatchingHold: "opsd:patching:hold-until",
+		SkipUntil:    "opsd:shutdown:skip-until",
+		OffUntil:     "opsd:shutdown:off-until",
 	}
 }
 

@@ -22,6 +22,9 @@ const (
 	ActionMark Verb = "mark"
 	// ActionReport: tell a person; change nothing.
 	ActionReport Verb = "report"
+	// ActionClear: change nothing but remove an override tag whose time
+	// has passed (Decision.ClearOverride); the schedule applies again.
+	ActionClear Verb = "clear-override"
 )
 
 // Cause is why a decision was made; [Decision.Reason] explains it.
@@ -82,6 +85,27 @@ const (
 	// CauseStoppedOutside: on period, stopped by someone else: left
 	// stopped.
 	CauseStoppedOutside
+	// CauseOverrideInvalid: an override tag cannot be read (or both are
+	// set): reported, neither stopped nor started.
+	CauseOverrideInvalid
+	// CauseSkipUntil: off period, running, and a skip-until tag keeps it
+	// up: left running.
+	CauseSkipUntil
+	// CauseSkipUntilStart: stopped by opsd, and a skip-until tag keeps it
+	// up: start.
+	CauseSkipUntilStart
+	// CauseSkipUntilStoppedOutside: off period, stopped by someone else,
+	// with a skip-until tag: left stopped (opsd starts only what it
+	// stopped).
+	CauseSkipUntilStoppedOutside
+	// CauseOffUntilStop: running, and an off-until tag keeps it down: stop.
+	CauseOffUntilStop
+	// CauseOffUntil: stopped, and an off-until tag keeps it down: left
+	// stopped.
+	CauseOffUntil
+	// CauseOverrideExpired: the override's time has passed and the
+	// schedule asks for nothing: remove the tag.
+	CauseOverrideExpired
 )
 
 // Decision is what the service does to one resource now, and why.
@@ -105,6 +129,11 @@ type Decision struct {
 	Window Window
 	// Now is the time decided at.
 	Now time.Time
+	// Override is the resource's override tag, when it has one.
+	Override Override
+	// ClearOverride is set when Override's time has passed: the tag is
+	// removed once the decision is carried out.
+	ClearOverride bool
 
 	tt *Timetable
 	p  *Planner
@@ -155,6 +184,8 @@ func (d Decision) RecordAfter() LastAction {
 		return LastStop
 	case ActionStart:
 		return LastStart
+	case ActionClear:
+		return ""
 	case ActionMark:
 		switch d.Cause {
 		case CauseStopUnrecorded:

@@ -33,6 +33,10 @@ const startSlack = 15 * time.Minute
 //   - On period, stopped: start only if opsd's marker says opsd stopped it
 //     (and, where the start time is known, nobody started it since). A
 //     stop by someone else is left alone.
+//   - An override tag bends the schedule until its time: skip-until keeps
+//     the resource up, off-until keeps it down; once the time has passed
+//     the tag is removed and the schedule applies again. A tag that cannot
+//     be read is reported, and the resource neither stopped nor started.
 //   - Pending or stopping: nothing until it settles.
 //   - Tags with problems, production, other environments: reported, never
 //     acted on.
@@ -69,10 +73,26 @@ func (p *Planner) Decide(o Observation, now time.Time) Decision {
 	default:
 		return d.with(ActionNone, CauseOtherState)
 	}
-	if d.Window.Off {
-		return d.decideOff()
+	ov, err := d.override()
+	switch {
+	case err != nil:
+		return d.with(ActionReport, CauseOverrideInvalid)
+	case ov.Active(now):
+		if out, ok := d.decideOverride(ov); ok {
+			return out
+		}
+	case ov.Set():
+		d.Override, d.ClearOverride = ov, true
 	}
-	return d.decideOn()
+	if d.Window.Off {
+		d = d.decideOff()
+	} else {
+		d = d.decideOn()
+	}
+	if d.ClearOverride && d.Action == ActionNone {
+		d = d.with(ActionClear, CauseOverrideExpired)
+	}
+	return d
 }
 
 func (d Decision) decideOff() Decision {

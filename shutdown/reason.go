@@ -13,8 +13,17 @@ import (
 const catchUpAfter = 15 * time.Minute
 
 // Reason explains the decision in a sentence naming the schedule and its
-// period, e.g. "off period default (Tue 19:00 → Wed 07:00 Europe/London)".
+// period, e.g. "off period default (Tue 19:00 → Wed 07:00 Europe/London)",
+// and the removal of an override tag whose time has passed.
 func (d Decision) Reason() string {
+	s := d.reason()
+	if d.ClearOverride && d.Cause != CauseOverrideExpired {
+		s += fmt.Sprintf("; tag %s=%s passed at %s: removed", d.Override.Key, d.Override.Value, d.local(d.Override.Until))
+	}
+	return s
+}
+
+func (d Decision) reason() string {
 	switch d.Cause {
 	case CauseUntagged:
 		return "no shutdown tag"
@@ -76,6 +85,21 @@ func (d Decision) Reason() string {
 		return fmt.Sprintf("%s; running although opsd stopped it at %s: recorded as started, so that a stop by hand sticks", period, d.local(m.At))
 	case CauseStoppedOutside:
 		return period + "; stopped outside opsd: left stopped"
+	case CauseOverrideInvalid:
+		_, err := d.override()
+		return fmt.Sprintf("%s; %v: neither stopped nor started", period, err)
+	case CauseSkipUntil:
+		return fmt.Sprintf("%s; kept up until %s by tag %s", period, d.local(d.Override.Until), d.Override.Key)
+	case CauseSkipUntilStart:
+		return fmt.Sprintf("%s; tag %s keeps it up until %s: starting what opsd stopped at %s", period, d.Override.Key, d.local(d.Override.Until), d.local(m.At))
+	case CauseSkipUntilStoppedOutside:
+		return fmt.Sprintf("%s; stopped outside opsd: left stopped (tag %s keeps up only what opsd stopped)", period, d.Override.Key)
+	case CauseOffUntilStop:
+		return fmt.Sprintf("%s; tag %s keeps it down until %s: stopping it", period, d.Override.Key, d.local(d.Override.Until))
+	case CauseOffUntil:
+		return fmt.Sprintf("%s; kept down until %s by tag %s", period, d.local(d.Override.Until), d.Override.Key)
+	case CauseOverrideExpired:
+		return fmt.Sprintf("%s; tag %s=%s passed at %s: removed, the schedule applies again", period, d.Override.Key, d.Override.Value, d.local(d.Override.Until))
 	}
 	return period
 }
@@ -164,6 +188,10 @@ func (d Decision) AsAction() reconcile.Action {
 	}
 	if d.Intent.Environment != "" {
 		a.Details["environment"] = d.Intent.Environment
+	}
+	if d.Override.Set() {
+		a.Details["override"] = d.Override.Key + "=" + d.Override.Value
+		a.Details["override_until"] = d.Override.Until.UTC().Format(time.RFC3339)
 	}
 	if d.tt != nil {
 		a.Details["schedule"] = d.tt.name

@@ -33,7 +33,8 @@ func (a *actor) record(ctx context.Context, tasks []*task) {
 		rec  LastAction
 	}
 	order, batches := groupSucceeded(tasks, func(t *task) (batch, bool) {
-		return batch{t.r.Kind, t.d.RecordAfter()}, true
+		rec := t.d.RecordAfter()
+		return batch{t.r.Kind, rec}, rec != ""
 	})
 	for _, b := range order {
 		ts := batches[b]
@@ -74,8 +75,10 @@ func (a *actor) recordFailed(t *task, err error) *failure {
 }
 
 // clearStale removes, from each resource whose action succeeded, the
-// last-error tag and, from a group started or found started, its saved
-// capacity. Best effort: a stale tag misleads no decision.
+// last-error tag, an override tag whose time has passed and, from a group
+// started or found started, its saved capacity. Best effort: a stale
+// last-error tag misleads no decision, and an expired override left in
+// place is expired again, and removed, next run.
 func (a *actor) clearStale(ctx context.Context, tasks []*task) {
 	type batch struct {
 		kind Kind
@@ -86,8 +89,13 @@ func (a *actor) clearStale(ctx context.Context, tasks []*task) {
 		if _, ok := t.r.Tags[a.keys.LastError]; ok {
 			keys = append(keys, a.keys.LastError)
 		}
-		if _, ok := t.r.Tags[a.keys.ASGCapacity]; ok && t.r.Kind == KindASG && t.d.RecordAfter() != LastStop {
-			keys = append(keys, a.keys.ASGCapacity)
+		if rec := t.d.RecordAfter(); rec != "" && rec != LastStop {
+			if _, ok := t.r.Tags[a.keys.ASGCapacity]; ok && t.r.Kind == KindASG {
+				keys = append(keys, a.keys.ASGCapacity)
+			}
+		}
+		if t.d.ClearOverride {
+			keys = append(keys, t.d.Override.Key)
 		}
 		return batch{t.r.Kind, strings.Join(keys, "\x00")}, len(keys) > 0
 	})

@@ -128,6 +128,8 @@ func (k TagKeys) fields() []tagField {
 		{"last_error", k.LastError},
 		{"asg_capacity", k.ASGCapacity},
 		{"patching_hold", k.PatchingHold},
+		{"skip_until", k.SkipUntil},
+		{"off_until", k.OffUntil},
 	}
 }
 

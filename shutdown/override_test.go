@@ -1,0 +1,107 @@
+package shutdown
+
+import (
+	"maps"
+	"testing"
+	"time"
+)
+
+// withTag returns the tags plus key=value.
+func withTag(base map[string]string, key, value string) map[string]string {
+	tags := maps.Clone(base)
+	tags[key] = value
+	return tags
+}
+
+const (
+	skipKey = "opsd:shutdown:skip-until"
+	offKey  = "opsd:shutdown:off-until"
+)
+
+// Times in Europe/London, GMT in early March 2026: Tue 3 Mar 19:00 starts
+// an off period that ends Wed 4 Mar 07:00.
+func TestDecideOverrides(t *testing.T) {
+	p := testPlanner(t)
+	runPlanCases(t, p, []planCase{
+		{name: "skip-until tonight, off period, running: kept up", state: StateRunning, tags: withTag(devTags(), skipKey, "22:00"), now: "2026-03-03T19:05:00Z",
+			want: ActionNone, cause: CauseSkipUntil, reason: "kept up until Tue 3 Mar 22:00 GMT by tag opsd:shutdown:skip-until"},
+		{name: "skip-until set before the stop, seen in the on period: nothing yet", state: StateRunning, tags: withTag(devTags(), skipKey, "22:00"), now: "2026-03-03T18:00:00Z",
+			want: ActionNone, cause: CauseAlreadyRunning},
+		{name: "skip-until after opsd stopped it: started again", state: StateStopped, tags: withTag(devTags(), skipKey, "23:30"), action: LastStop, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-03T20:00:00Z",
+			want: ActionStart, cause: CauseSkipUntilStart, reason: "tag opsd:shutdown:skip-until keeps it up until Tue 3 Mar 23:30 GMT: starting what opsd stopped at Tue 3 Mar 19:05 GMT"},
+		{name: "skip-until on a resource stopped by hand: left stopped", state: StateStopped, tags: withTag(devTags(), skipKey, "23:30"), now: "2026-03-03T20:00:00Z",
+			want: ActionNone, cause: CauseSkipUntilStoppedOutside},
+		{name: "skip-until passed in the off period: removed and stopped", state: StateRunning, tags: withTag(devTags(), skipKey, "22:00"), now: "2026-03-03T22:05:00Z",
+			want: ActionStop, cause: CauseOffPeriod, reason: "tag opsd:shutdown:skip-until=22:00 passed at Tue 3 Mar 22:00 GMT: removed"},
+		{name: "skip-until 07:00 set at night: tomorrow morning", state: StateRunning, tags: withTag(devTags(), skipKey, "07:00"), now: "2026-03-03T23:30:00Z",
+			want: ActionNone, cause: CauseSkipUntil, reason: "kept up until Wed 4 Mar 07:00 GMT"},
+		{name: "skip-until as RFC 3339", state: StateRunning, tags: withTag(devTags(), skipKey, "2026-03-05T02:00:00Z"), now: "2026-03-04T21:00:00Z",
+			want: ActionNone, cause: CauseSkipUntil, reason: "kept up until Thu 5 Mar 02:00 GMT"},
+		{name: "skip-until passed in the on period: only the tag removed", state: StateRunning, tags: withTag(devTags(), skipKey, "2026-03-04T02:00:00Z"), now: "2026-03-04T09:00:00Z",
+			want: ActionClear, cause: CauseOverrideExpired, reason: "tag opsd:shutdown:skip-until=2026-03-04T02:00:00Z passed at Wed 4 Mar 02:00 GMT: removed, the schedule applies again"},
+		{name: "off-until in the on period, running: stopped", state: StateRunning, tags: withTag(devTags(), offKey, "12:00"), now: "2026-03-04T08:00:00Z",
+			want: ActionStop, cause: CauseOffUntilStop, reason: "tag opsd:shutdown:off-until keeps it down until Wed 4 Mar 12:00 GMT: stopping it"},
+		{name: "off-until over the morning start: left stopped", state: StateStopped, tags: withTag(devTags(), offKey, "12:00"), action: LastStop, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-04T07:05:00Z",
+			want: ActionNone, cause: CauseOffUntil, reason: "kept down until Wed 4 Mar 12:00 GMT by tag opsd:shutdown:off-until"},
+		{name: "off-until passed in the on period: removed and started", state: StateStopped, tags: withTag(devTags(), offKey, "12:00"), action: LastStop, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-04T12:05:00Z",
+			want: ActionStart, cause: CauseOnPeriod, reason: "tag opsd:shutdown:off-until=12:00 passed"},
+		{name: "off-until passed, stopped by hand: tag removed, left stopped", state: StateStopped, tags: withTag(devTags(), offKey, "12:00"), now: "2026-03-04T12:05:00Z",
+			want: ActionClear, cause: CauseOverrideExpired},
+		{name: "off-until in the off period, started by hand: stopped anyway", state: StateRunning, tags: withTag(devTags(), offKey, "2026-03-04T12:00:00Z"), action: LastStop, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-03T22:00:00Z",
+			want: ActionStop, cause: CauseOffUntilStop},
+		{name: "malformed value: reported, not stopped", state: StateRunning, tags: withTag(devTags(), skipKey, "tonight"), now: "2026-03-03T19:05:00Z",
+			want: ActionReport, cause: CauseOverrideInvalid, reason: `tag opsd:shutdown:skip-until="tonight" is not an RFC 3339 time (2026-12-04T22:00:00Z) or a clock time HH:MM: neither stopped nor started`},
+		{name: "malformed clock time 25:00: reported", state: StateStopped, tags: withTag(devTags(), offKey, "25:00"), action: LastStop, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-04T07:05:00Z",
+			want: ActionReport, cause: CauseOverrideInvalid},
+		{name: "both tags: reported, not started", state: StateStopped, tags: withTag(withTag(devTags(), offKey, "12:00"), skipKey, "12:00"), action: LastStop, actionAt: "2026-03-03T19:05:00Z", now: "2026-03-04T07:05:00Z",
+			want: ActionReport, cause: CauseOverrideInvalid, reason: "are both set: keep one"},
+		{name: "production keeps its report, override or not", state: StateRunning, tags: map[string]string{"OOOShutdown": "true", "Environment": "prod", skipKey: "22:00"}, now: "2026-03-03T19:05:00Z",
+			want: ActionReport, cause: CauseProblem},
+		{name: "untagged resource with only an override: nothing", state: StateRunning, tags: map[string]string{"Environment": "dev", offKey: "12:00"}, now: "2026-03-04T08:00:00Z",
+			want: ActionNone, cause: CauseUntagged},
+	})
+}
+
+// Clock-time overrides follow the wall clock of the schedule's timezone
+// across daylight saving: London goes to BST at 01:00 UTC on Sun 29 Mar
+// 2026 and back to GMT at 01:00 UTC on Sun 25 Oct 2026.
+func TestOverrideTimeAcrossDST(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		value, now, want string
+	}{
+		// Set Saturday evening GMT, "09:00" is Sunday 09:00 BST = 08:00 UTC.
+		{"09:00", "2026-03-28T20:00:00Z", "2026-03-29T08:00:00Z"},
+		// Set Saturday evening BST, "09:00" is Sunday 09:00 GMT = 09:00 UTC.
+		{"09:00", "2026-10-24T20:00:00+01:00", "2026-10-25T09:00:00Z"},
+		// A clock time just passed is the one just passed, not tomorrow's.
+		{"22:00", "2026-07-01T22:10:00+01:00", "2026-07-01T21:00:00Z"},
+		// Up to 18 hours ahead: set at 08:00, "02:00" is tomorrow night.
+		{"02:00", "2026-07-01T08:00:00+01:00", "2026-07-02T01:00:00Z"},
+		// More than 6 hours past: the next one.
+		{"01:00", "2026-07-01T08:00:00+01:00", "2026-07-02T00:00:00Z"},
+		// RFC 3339 is exact, whatever the zone.
+		{"2026-10-25T01:30:00+01:00", "2026-10-24T20:00:00Z", "2026-10-25T00:30:00Z"},
+	} {
+		now, err := time.Parse(time.RFC3339, c.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := overrideTime(c.value, now, london)
+		if err != nil {
+			t.Errorf("%s at %s: %v", c.value, c.now, err)
+			continue
+		}
+		if want, _ := time.Parse(time.RFC3339, c.want); !got.Equal(want) {
+			t.Errorf("%s at %s = %s, want %s", c.value, c.now, got.UTC().Format(time.RFC3339), c.want)
+		}
+	}
+	for _, bad := range []string{"", "7pm", "19:60", "9:00", "2026-13-01T00:00:00Z", "19:00:00"} {
+		if _, err := overrideTime(bad, time.Now(), london); err == nil {
+			t.Errorf("%q was read as a time", bad)
+		}
+	}
+}
