@@ -189,12 +189,19 @@ func (d Decision) AsAction() reconcile.Action {
 	if d.Intent.Environment != "" {
 		a.Details["environment"] = d.Intent.Environment
 	}
+	if by := d.Intent.By; by != "" {
+		a.Details["decided_by"] = "tag " + by
+		if v := o.Tags[by]; v != "" {
+			a.Details["decided_by"] += "=" + v
+		}
+	}
 	if d.Override.Set() {
 		a.Details["override"] = d.Override.Key + "=" + d.Override.Value
 		a.Details["override_until"] = d.Override.Until.UTC().Format(time.RFC3339)
 	}
 	if d.tt != nil {
 		a.Details["schedule"] = d.tt.name
+		a.Details["timezone"] = d.tt.loc.String()
 		a.Details["schedule_state"] = "on"
 		if d.Window.Off {
 			a.Details["schedule_state"] = "off"

@@ -31,6 +31,8 @@ Usage:
                                                 one reconcile of each service, then exit
   opsd plan --config FILE [--now RFC3339] [--only svc,...] [--json]
                                                 show what would be done; change nothing
+  opsd explain --config FILE [--now RFC3339] RESOURCE
+                                                why one resource is as it is, and what opsd does next
   opsd audit [--config FILE] [--application A] [--format text|json|html]
                                                 production readiness of every application
   opsd dlq list --config FILE [--json]          every dead-letter queue: depth, oldest message, alarm
@@ -66,6 +68,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdRun(ctx, args[1:], stdout, stderr)
 	case "plan":
 		err = cmdPlan(ctx, args[1:], stdout, stderr)
+	case "explain":
+		err = cmdExplain(ctx, args[1:], stdout, stderr)
 	case "audit":
 		err = cmdAudit(ctx, args[1:], stdout, stderr)
 	case "dlq":
