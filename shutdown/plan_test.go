@@ -361,6 +361,7 @@ func TestAsActionForPlanJSON(t *testing.T) {
 		Details: map[string]string{
 			"kind": "ec2", "state": "running", "environment": "dev", "schedule": "default", "schedule_state": "off",
 			"desired": "stopped", "period_start": "2026-03-03T19:00:00Z", "period_end": "2026-03-04T07:00:00Z", "records": "stop",
+			"decided_by": "tag OOOShutdown=true", "timezone": "Europe/London",
 		},
 	}
 	gotJSON, _ := json.Marshal(a)
