@@ -82,6 +82,9 @@ func functionRuntime(r *Rules, inv *Inventory, fn Function) Finding {
 	if !ok {
 		return r.pass(inv, fn.Resource, "runtime %s is not on Lambda's deprecation list", fn.Runtime)
 	}
+	if r.Now.IsZero() {
+		return r.unknown(inv, fn.Resource, "runtime %s is deprecated on %s, and the assessment's date is not known", fn.Runtime, date)
+	}
 	on, err := time.Parse(time.DateOnly, date)
 	if err != nil {
 		return r.unknown(inv, fn.Resource, "runtime %s: bad deprecation date %q in opsd", fn.Runtime, date)

@@ -31,6 +31,10 @@ func TestLambdaRuntime(t *testing.T) {
 			"image":    {NotApplicable, "container image"},
 			"blank":    {Unknown, "no runtime reported"},
 		}},
+		{name: "no date", inv: Inventory{Functions: fns[:2]}, want: map[string]want{
+			"node12": {Unknown, "the assessment's date is not known"},
+			"node22": {Pass, "not on Lambda's deprecation list"},
+		}},
 		{name: "on the deprecation day", inv: Inventory{Functions: fns[5:6]}, rules: at("2025-12-15"), want: map[string]want{
 			"py39": {Fail, "python3.9 was deprecated on 2025-12-15"},
 		}},
