@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
@@ -83,7 +84,8 @@ func collectClassicLoadBalancers(ctx context.Context, c Clients, inv *Inventory)
 const crossZoneAttribute = "load_balancing.cross_zone.enabled"
 
 // collectLoadBalancers lists Application, Network and Gateway Load
-// Balancers with their cross-zone attribute, security groups and tags.
+// Balancers with their cross-zone attribute, target groups, security
+// groups and tags.
 func collectLoadBalancers(ctx context.Context, c Clients, inv *Inventory) error {
 	var e errs
 	var lbs []LoadBalancer
@@ -113,6 +115,11 @@ func collectLoadBalancers(ctx context.Context, c Clients, inv *Inventory) error 
 					lb.CrossZone = aws.ToString(a.Value) == "true"
 				}
 			}
+			lb.TargetGroups, err = readTargetGroups(ctx, c.ELBv2, name, arn)
+			if err != nil {
+				e.add(err)
+				continue
+			}
 			lbs = append(lbs, lb)
 		}
 	}
@@ -139,4 +146,45 @@ func collectLoadBalancers(ctx context.Context, c Clients, inv *Inventory) error 
 		inv.LoadBalancers = append(inv.LoadBalancers, batch...)
 	}
 	return e.err()
+}
+
+// deregistrationDelayAttribute is how long a deregistering target keeps
+// its connections (a target group's connection draining).
+const deregistrationDelayAttribute = "deregistration_delay.timeout_seconds"
+
+// readTargetGroups returns the target groups of the load balancer arn
+// with their cross-zone and deregistration delay attributes.
+func readTargetGroups(ctx context.Context, api ELBv2API, name, arn string) ([]TargetGroup, error) {
+	var out []TargetGroup
+	p := elbv2.NewDescribeTargetGroupsPaginator(api, &elbv2.DescribeTargetGroupsInput{LoadBalancerArn: aws.String(arn)})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("describe target groups of load balancer %s: %w", name, err)
+		}
+		for _, g := range page.TargetGroups {
+			tg := TargetGroup{Name: aws.ToString(g.TargetGroupName), DeregistrationDelay: -1}
+			attrs, err := api.DescribeTargetGroupAttributes(ctx, &elbv2.DescribeTargetGroupAttributesInput{TargetGroupArn: g.TargetGroupArn})
+			switch {
+			case isCode(err, "TargetGroupNotFound"):
+				continue
+			case err != nil:
+				return nil, fmt.Errorf("describe attributes of target group %s: %w", tg.Name, err)
+			}
+			for _, a := range attrs.Attributes {
+				switch v := aws.ToString(a.Value); aws.ToString(a.Key) {
+				case crossZoneAttribute:
+					tg.CrossZone = v
+				case deregistrationDelayAttribute:
+					n, err := strconv.Atoi(v)
+					if err != nil {
+						return nil, fmt.Errorf("parse deregistration delay of target group %s: %w", tg.Name, err)
+					}
+					tg.DeregistrationDelay = n
+				}
+			}
+			out = append(out, tg)
+		}
+	}
+	return out, nil
 }

@@ -505,6 +505,14 @@ func (f fakeELBv2) DescribeTags(context.Context, *elbv2.DescribeTagsInput, ...fu
 	return &elbv2.DescribeTagsOutput{}, f.call("DescribeTags", "")
 }
 
+func (f fakeELBv2) DescribeTargetGroups(context.Context, *elbv2.DescribeTargetGroupsInput, ...func(*elbv2.Options)) (*elbv2.DescribeTargetGroupsOutput, error) {
+	return &elbv2.DescribeTargetGroupsOutput{}, f.call("DescribeTargetGroups", "")
+}
+
+func (f fakeELBv2) DescribeTargetGroupAttributes(context.Context, *elbv2.DescribeTargetGroupAttributesInput, ...func(*elbv2.Options)) (*elbv2.DescribeTargetGroupAttributesOutput, error) {
+	return &elbv2.DescribeTargetGroupAttributesOutput{}, f.call("DescribeTargetGroupAttributes", "")
+}
+
 type fakeAutoScaling struct{ *fakeAccount }
 
 func (f fakeAutoScaling) DescribeAutoScalingGroups(context.Context, *autoscaling.DescribeAutoScalingGroupsInput, ...func(*autoscaling.Options)) (*autoscaling.DescribeAutoScalingGroupsOutput, error) {

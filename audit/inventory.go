@@ -439,6 +439,24 @@ type LoadBalancer struct {
 	Draining        bool
 	DrainingTimeout int32
 	SecurityGroups  []string
+	// TargetGroups are an Application, Network or Gateway Load Balancer's
+	// target groups.
+	TargetGroups []TargetGroup
+}
+
+// TargetGroup is one target group of a load balancer, reduced to the
+// attributes that override the load balancer's cross-zone setting and
+// drain connections.
+type TargetGroup struct {
+	Name string
+	// CrossZone is the target group's load_balancing.cross_zone.enabled:
+	// "true", "false", or "use_load_balancer_configuration" (or empty)
+	// to follow the load balancer.
+	CrossZone string
+	// DeregistrationDelay is deregistration_delay.timeout_seconds, the
+	// time a deregistering target keeps its connections; -1 when not
+	// returned.
+	DeregistrationDelay int
 }
 
 // subnet returns the subnet with id.

@@ -134,6 +134,8 @@ resource "aws_iam_policy" "read" {
           "ec2:DescribeNetworkInterfaces",
           "ec2:DescribeSecurityGroups",
           "elasticloadbalancing:DescribeLoadBalancerAttributes",
+          "elasticloadbalancing:DescribeTargetGroupAttributes",
+          "elasticloadbalancing:DescribeTargetGroups",
           "s3:GetBucketAcl",
           "s3:GetBucketPolicyStatus",
         ]
