@@ -71,6 +71,10 @@ import (
 //     answers get them back for the topics the test set them on.
 //   - moto's ListFunctions leaves VpcId out of a function's VpcConfig.
 //     Its answers get the VPC the test used.
+//   - moto has no GetBucketPolicyStatus (it answers GET ?policyStatus as
+//     if it were another bucket read). The proxy answers it: IsPublic for
+//     the buckets the test gave a public policy, NoSuchBucketPolicy for
+//     the others, as S3 does for a bucket without a policy.
 //
 // Other moto quirks the test lives with: a Multi-AZ DB instance reports no
 // SecondaryAvailabilityZone (the standby is counted without its AZ);
@@ -94,6 +98,7 @@ type world struct {
 	public               []string // public subnets in AZ a and b
 	canaryRunning        map[string]bool
 	topicFailureFeedback map[string]bool
+	publicPolicy         map[string]bool // buckets with a public policy
 	mu                   sync.Mutex
 	ids                  map[string]string // names of created things → ids
 }
@@ -102,12 +107,13 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	srv := mototest.Shared(t)
 	srv.Reset(t)
-	w := &world{t: t, srv: srv, ctx: context.Background(), canaryRunning: map[string]bool{}, topicFailureFeedback: map[string]bool{}, ids: map[string]string{}}
+	w := &world{t: t, srv: srv, ctx: context.Background(), canaryRunning: map[string]bool{}, topicFailureFeedback: map[string]bool{}, publicPolicy: map[string]bool{}, ids: map[string]string{}}
 	w.proxy = mototest.NewProxy(t, srv.URL())
 	w.proxy.Handle("POST /canaries", w.describeCanaries)
 	w.proxy.Handle("POST /canary", w.createCanary)
 	w.proxy.Handle("GetTopicAttributes", w.getTopicAttributes)
 	w.proxy.Handle("GET /2015-03-31/functions", w.listFunctions)
+	w.proxy.Handle("GET /{bucket}", w.getBucketPolicyStatus)
 	w.cfg = w.proxy.Config(testRegion)
 	return w
 }
@@ -185,6 +191,26 @@ func (w *world) getTopicAttributes(rw http.ResponseWriter, r *http.Request) {
 		body = strings.Replace(body, "</Attributes>", entry+"</Attributes>", 1)
 	}
 	copyAnswer(rw, rec, body)
+}
+
+// getBucketPolicyStatus answers S3 GetBucketPolicyStatus, which moto
+// lacks, and passes every other one-segment GET (other bucket reads, and
+// other REST services' lists) to moto.
+func (w *world) getBucketPolicyStatus(rw http.ResponseWriter, r *http.Request) {
+	if !r.URL.Query().Has("policyStatus") {
+		w.proxy.Forward(rw, r)
+		return
+	}
+	w.mu.Lock()
+	public := w.publicPolicy[r.PathValue("bucket")]
+	w.mu.Unlock()
+	if !public {
+		rw.Header().Set("Content-Type", "application/xml")
+		rw.WriteHeader(http.StatusNotFound)
+		_, _ = rw.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucketPolicy</Code><Message>The bucket policy does not exist</Message></Error>`))
+		return
+	}
+	mototest.WriteXML(rw, `<?xml version="1.0" encoding="UTF-8"?><PolicyStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IsPublic>true</IsPublic></PolicyStatus>`)
 }
 
 // listFunctions passes ListFunctions to moto and adds the VpcId that
@@ -377,7 +403,8 @@ func (w *world) table(app string) {
 }
 
 // bucket creates the S3 bucket: payments with Block Public Access and
-// default encryption, legacy with neither and a public-read ACL.
+// default encryption, legacy with neither, a public-read ACL and a policy
+// that lets anyone read its objects.
 func (w *world) bucket(app string) {
 	c := s3.NewFromConfig(w.cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	name := app + "-files"
@@ -394,6 +421,12 @@ func (w *world) bucket(app string) {
 	if app == "legacy" {
 		_, err = c.PutBucketAcl(w.ctx, &s3.PutBucketAclInput{Bucket: aws.String(name), ACL: s3types.BucketCannedACLPublicRead})
 		w.check(err, "make bucket public-read")
+		_, err = c.PutBucketPolicy(w.ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(name), Policy: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::` + name + `/*"}]}`)})
+		w.check(err, "put public bucket policy")
+		w.mu.Lock()
+		w.publicPolicy[name] = true
+		w.mu.Unlock()
 		return
 	}
 	on := aws.Bool(true)
@@ -1034,7 +1067,8 @@ func TestIntegrationAWSRecommendations(t *testing.T) {
 		{"reliability.sqs-long-polling", "payments-queue", Pass, "ReceiveMessageWaitTimeSeconds 20"},
 		{"security.lambda-runtime", "legacy-fn", Fail, "runtime nodejs12.x was deprecated on 2023-03-31"},
 		{"security.lambda-runtime", "payments-fn", Pass, "python3.12"},
-		{"security.s3-block-public-access", "legacy-files", Fail, "public: its ACL grants AllUsers:READ"},
+		{"security.s3-block-public-access", "legacy-files", Fail, "public: its bucket policy is public; its ACL grants AllUsers:READ"},
+		{"security.s3-block-public-access", "payments-files", Pass, "Block Public Access fully on"},
 	}
 	var js, text bytes.Buffer
 	if err := WriteJSON(&js, rep); err != nil {
