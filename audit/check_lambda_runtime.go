@@ -30,7 +30,10 @@ func checkLambdaRuntime() Check {
 // of https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtimes.html
 // (see also runtime-support-policy). A runtime is deprecated from the
 // start of its day. AWS moves future dates now and then: check the page
-// when adding a runtime or when a date here is near.
+// when adding a runtime or when a date here is near. Runtimes whose date
+// opsd does not know pass as not listed: python3.11 and the Amazon Linux
+// 2 runtimes (java8.al2, java11, java17, provided.al2, ...) belong here
+// once the page gives their dates.
 var runtimeDeprecations = map[string]string{
 	// Node.js
 	"nodejs":     "2016-10-31",
@@ -49,8 +52,9 @@ var runtimeDeprecations = map[string]string{
 	"python3.7":  "2023-12-04",
 	"python3.8":  "2024-10-14",
 	"python3.9":  "2025-12-15",
-	"python3.10": "2026-06-30",
-	"python3.11": "2026-06-30",
+	// Python 3.10 was first listed for 2026-06-30; AWS moved it to
+	// 2026-10-31, Python's own end of life, in its 2026 notices.
+	"python3.10": "2026-10-31",
 	// Ruby
 	"ruby2.5": "2021-07-30",
 	"ruby2.7": "2023-12-07",
