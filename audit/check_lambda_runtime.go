@@ -47,11 +47,11 @@ var runtimeDeprecations = map[string]string{
 	"nodejs18.x": "2025-09-01",
 	"nodejs20.x": "2026-04-30",
 	// Python
-	"python2.7":  "2021-07-15",
-	"python3.6":  "2022-07-18",
-	"python3.7":  "2023-12-04",
-	"python3.8":  "2024-10-14",
-	"python3.9":  "2025-12-15",
+	"python2.7": "2021-07-15",
+	"python3.6": "2022-07-18",
+	"python3.7": "2023-12-04",
+	"python3.8": "2024-10-14",
+	"python3.9": "2025-12-15",
 	// Python 3.10 was first listed for 2026-06-30; AWS moved it to
 	// 2026-10-31, Python's own end of life, in its 2026 notices.
 	"python3.10": "2026-10-31",
