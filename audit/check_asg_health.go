@@ -1,8 +1,6 @@
 package audit
 
-import (
-	"strings"
-)
+import "strings"
 
 // checkGroupELBHealth: Auto Scaling groups behind a load balancer replace
 // instances the load balancer finds unhealthy (health check type ELB),
@@ -29,14 +27,33 @@ func groupELBHealth(r *Rules, inv *Inventory, g Group) Finding {
 	if n == 0 {
 		return r.notApplicable(inv, g.Resource, "not behind a load balancer (no target groups, load balancers or traffic sources)")
 	}
+	types := map[string]bool{}
 	for _, t := range strings.Split(g.HealthCheckType, ",") {
-		if strings.EqualFold(strings.TrimSpace(t), "ELB") {
-			return r.pass(inv, g.Resource, "health check type %s", g.HealthCheckType)
-		}
+		types[strings.ToUpper(strings.TrimSpace(t))] = true
+	}
+	if types["ELB"] {
+		return r.pass(inv, g.Resource, "health check type %s", g.HealthCheckType)
+	}
+	if types["VPC_LATTICE"] && latticeOnly(g) {
+		return r.pass(inv, g.Resource, "behind VPC Lattice only, health check type %s", g.HealthCheckType)
 	}
 	ht := g.HealthCheckType
 	if ht == "" {
 		ht = "EC2 (the default)"
 	}
 	return r.fail(inv, g.Resource, "behind a load balancer but health check type is %s: instances the load balancer finds unhealthy are not replaced; set ELB", ht)
+}
+
+// latticeOnly reports whether every traffic source of g is a VPC Lattice
+// target group, whose health checks are type VPC_LATTICE, not ELB.
+func latticeOnly(g Group) bool {
+	if len(g.TargetGroups) > 0 || len(g.LoadBalancers) > 0 || len(g.TrafficSources) == 0 {
+		return false
+	}
+	for _, ts := range g.TrafficSources {
+		if !strings.HasPrefix(ts, "vpc-lattice ") {
+			return false
+		}
+	}
+	return true
 }

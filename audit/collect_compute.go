@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
@@ -67,7 +68,7 @@ func collectGroups(ctx context.Context, c Clients, inv *Inventory) error {
 				LoadBalancers:   g.LoadBalancerNames,
 			}
 			for _, ts := range g.TrafficSources {
-				group.TrafficSources = append(group.TrafficSources, aws.ToString(ts.Identifier))
+				group.TrafficSources = append(group.TrafficSources, strings.TrimSpace(aws.ToString(ts.Type)+" "+aws.ToString(ts.Identifier)))
 			}
 			for _, i := range g.Instances {
 				group.Instances = append(group.Instances, aws.ToString(i.InstanceId))

@@ -396,7 +396,8 @@ type Group struct {
 	// group uses several).
 	HealthCheckType string
 	// TargetGroups, LoadBalancers (Classic) and TrafficSources are what
-	// the group registers its instances with.
+	// the group registers its instances with; a traffic source is
+	// "type identifier" (elb, elbv2, vpc-lattice).
 	TargetGroups   []string
 	LoadBalancers  []string
 	TrafficSources []string
