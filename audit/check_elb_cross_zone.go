@@ -17,7 +17,7 @@ func checkLoadBalancerCrossZone() Check {
 	return Check{
 		ID:     "availability.elb-cross-zone",
 		Pillar: PillarAvailability,
-		Title:  "Load balancers are cross-zone (Classic: with connection draining)",
+		Title:  "Load balancers are cross-zone and drain connections",
 		Kinds:  []Kind{KindClassicELB, KindLoadBalancer},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
