@@ -131,6 +131,9 @@ type Rules struct {
 	MaxGSIs                int
 	DatabaseEngines        []string
 	CanaryInterval         time.Duration
+	// Now is when the assessment runs: checks that depend on a date
+	// (runtime deprecations) judge as of it.
+	Now time.Time
 }
 
 // newRules takes the rules from cfg.

@@ -41,6 +41,10 @@ func collectors() []collector {
 		{SourceLogs, collectLogGroups},
 		{SourceSQS, collectQueues},
 		{SourceEFS, collectFileSystems},
+		{SourceZones, collectZones},
+		{SourceSecurityGroups, collectSecurityGroups},
+		{SourceELB, collectClassicLoadBalancers},
+		{SourceELBv2, collectLoadBalancers},
 	}
 }
 

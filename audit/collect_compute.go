@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
@@ -45,7 +46,8 @@ func collectInstances(ctx context.Context, c Clients, inv *Inventory) error {
 	return nil
 }
 
-// collectGroups lists EC2 Auto Scaling groups.
+// collectGroups lists EC2 Auto Scaling groups with their zones, health
+// check type, load balancers and instances.
 func collectGroups(ctx context.Context, c Clients, inv *Inventory) error {
 	p := autoscaling.NewDescribeAutoScalingGroupsPaginator(c.AutoScaling, &autoscaling.DescribeAutoScalingGroupsInput{})
 	for p.HasMorePages() {
@@ -58,10 +60,20 @@ func collectGroups(ctx context.Context, c Clients, inv *Inventory) error {
 			for _, t := range g.Tags {
 				tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 			}
-			inv.Groups = append(inv.Groups, Group{
-				Resource: Resource{Kind: KindASG, ID: aws.ToString(g.AutoScalingGroupName), ARN: aws.ToString(g.AutoScalingGroupARN), Tags: tags},
-				AZs:      g.AvailabilityZones,
-			})
+			group := Group{
+				Resource:        Resource{Kind: KindASG, ID: aws.ToString(g.AutoScalingGroupName), ARN: aws.ToString(g.AutoScalingGroupARN), Tags: tags},
+				AZs:             g.AvailabilityZones,
+				HealthCheckType: aws.ToString(g.HealthCheckType),
+				TargetGroups:    g.TargetGroupARNs,
+				LoadBalancers:   g.LoadBalancerNames,
+			}
+			for _, ts := range g.TrafficSources {
+				group.TrafficSources = append(group.TrafficSources, strings.TrimSpace(aws.ToString(ts.Type)+" "+aws.ToString(ts.Identifier)))
+			}
+			for _, i := range g.Instances {
+				group.Instances = append(group.Instances, aws.ToString(i.InstanceId))
+			}
+			inv.Groups = append(inv.Groups, group)
 		}
 	}
 	return nil

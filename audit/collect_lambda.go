@@ -9,7 +9,7 @@ import (
 	lambdatypes "github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
 
-// collectLambda lists functions with their resource policy, VPC
+// collectLambda lists functions with their runtime, resource policy, VPC
 // attachment, environment, dead-letter target, log group and tags.
 func collectLambda(ctx context.Context, c Clients, inv *Inventory) error {
 	var e errs
@@ -37,8 +37,10 @@ func collectLambda(ctx context.Context, c Clients, inv *Inventory) error {
 func readFunction(ctx context.Context, api LambdaAPI, f lambdatypes.FunctionConfiguration) (Function, error) {
 	name, arn := aws.ToString(f.FunctionName), aws.ToString(f.FunctionArn)
 	fn := Function{
-		Resource: Resource{Kind: KindLambda, ID: name, ARN: arn, Tags: map[string]string{}},
-		LogGroup: "/aws/lambda/" + name,
+		Resource:    Resource{Kind: KindLambda, ID: name, ARN: arn, Tags: map[string]string{}},
+		LogGroup:    "/aws/lambda/" + name,
+		Runtime:     string(f.Runtime),
+		PackageType: string(f.PackageType),
 	}
 	if v := f.VpcConfig; v != nil {
 		fn.VPC, fn.Subnets = aws.ToString(v.VpcId), v.SubnetIds

@@ -6,12 +6,14 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	s3types "github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
 
 // collectS3 lists the buckets that live in the inventory's region (S3
 // lists every bucket of the account from any region: asking for the
 // region's own assigns each bucket to one target), with their default
-// encryption, Block Public Access configuration and tags.
+// encryption, Block Public Access configuration, policy status, public
+// ACL grants and tags.
 func collectS3(ctx context.Context, c Clients, inv *Inventory) error {
 	var e errs
 	p := s3.NewListBucketsPaginator(c.S3, &s3.ListBucketsInput{BucketRegion: aws.String(inv.Region)})
@@ -66,6 +68,19 @@ func readBucket(ctx context.Context, api S3API, name, arn string) (Bucket, error
 			RestrictPublicBuckets: aws.ToBool(cfg.RestrictPublicBuckets),
 		}
 	}
+	status, err := api.GetBucketPolicyStatus(ctx, &s3.GetBucketPolicyStatusInput{Bucket: aws.String(name)})
+	switch {
+	case isCode(err, "NoSuchBucketPolicy"):
+	case err != nil:
+		return b, fmt.Errorf("get policy status of s3 bucket %s: %w", name, err)
+	case status.PolicyStatus != nil:
+		b.PolicyPublic = aws.ToBool(status.PolicyStatus.IsPublic)
+	}
+	acl, err := api.GetBucketAcl(ctx, &s3.GetBucketAclInput{Bucket: aws.String(name)})
+	if err != nil {
+		return b, fmt.Errorf("get acl of s3 bucket %s: %w", name, err)
+	}
+	b.PublicGrants = publicGrants(acl.Grants)
 	tags, err := api.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(name)})
 	switch {
 	case isCode(err, "NoSuchTagSet", "NoSuchTagSetError"):
@@ -77,4 +92,28 @@ func readBucket(ctx context.Context, api S3API, name, arn string) (Bucket, error
 		}
 	}
 	return b, nil
+}
+
+// The ACL groups that make a grant public.
+const (
+	allUsersGroup           = "http://acs.amazonaws.com/groups/global/AllUsers"
+	authenticatedUsersGroup = "http://acs.amazonaws.com/groups/global/AuthenticatedUsers"
+)
+
+// publicGrants returns the grants to everyone or to any AWS account, as
+// "AllUsers:READ".
+func publicGrants(grants []s3types.Grant) []string {
+	var out []string
+	for _, g := range grants {
+		if g.Grantee == nil || g.Grantee.Type != s3types.TypeGroup {
+			continue
+		}
+		switch aws.ToString(g.Grantee.URI) {
+		case allUsersGroup:
+			out = append(out, "AllUsers:"+string(g.Permission))
+		case authenticatedUsersGroup:
+			out = append(out, "AuthenticatedUsers:"+string(g.Permission))
+		}
+	}
+	return out
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -12,7 +13,8 @@ import (
 	sqstypes "github.com/aws/aws-sdk-go-v2/service/sqs/types"
 )
 
-// collectQueues lists SQS queues with their redrive target and tags.
+// collectQueues lists SQS queues with their redrive target, default
+// receive wait time and tags.
 func collectQueues(ctx context.Context, c Clients, inv *Inventory) error {
 	var e errs
 	p := sqs.NewListQueuesPaginator(c.SQS, &sqs.ListQueuesInput{})
@@ -39,12 +41,19 @@ func readQueue(ctx context.Context, api SQSAPI, url string) (Queue, error) {
 	name := url[strings.LastIndex(url, "/")+1:]
 	attrs, err := api.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{
 		QueueUrl:       aws.String(url),
-		AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn, sqstypes.QueueAttributeNameRedrivePolicy},
+		AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn, sqstypes.QueueAttributeNameRedrivePolicy, sqstypes.QueueAttributeNameReceiveMessageWaitTimeSeconds},
 	})
 	if err != nil {
 		return Queue{}, fmt.Errorf("get attributes of sqs queue %s: %w", name, err)
 	}
 	q := Queue{Resource: Resource{Kind: KindSQSQueue, ID: name, ARN: attrs.Attributes[string(sqstypes.QueueAttributeNameQueueArn)], Tags: map[string]string{}}}
+	if w, ok := attrs.Attributes[string(sqstypes.QueueAttributeNameReceiveMessageWaitTimeSeconds)]; ok {
+		n, err := strconv.Atoi(w)
+		if err != nil {
+			return Queue{}, fmt.Errorf("parse receive wait time of sqs queue %s: %w", name, err)
+		}
+		q.WaitSeconds, q.WaitKnown = n, true
+	}
 	if rp := attrs.Attributes[string(sqstypes.QueueAttributeNameRedrivePolicy)]; rp != "" {
 		var policy struct {
 			DeadLetterTargetArn string `json:"deadLetterTargetArn"`

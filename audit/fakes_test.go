@@ -19,6 +19,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	"github.com/aws/aws-sdk-go-v2/service/kafka"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/opensearch"
@@ -105,7 +107,7 @@ func (f *fakeAccount) clients() Clients {
 		RDS: fakeRDS{f}, SNS: fakeSNS{f}, OpenSearch: fakeOpenSearch{f}, S3: fakeS3{f}, Kafka: fakeKafka{f},
 		DynamoDB: fakeDynamoDB{f}, Redshift: fakeRedshift{f}, APIGateway: fakeAPIGateway{f}, Lambda: fakeLambda{f},
 		EC2: fakeEC2{f}, AutoScaling: fakeAutoScaling{f}, CloudWatch: fakeCloudWatch{f}, Synthetics: fakeSynthetics{f},
-		Logs: fakeLogs{f}, SQS: fakeSQS{f}, EFS: fakeEFS{f},
+		Logs: fakeLogs{f}, SQS: fakeSQS{f}, EFS: fakeEFS{f}, ELB: fakeELB{f}, ELBv2: fakeELBv2{f},
 	}
 }
 
@@ -304,6 +306,26 @@ func (f fakeS3) GetBucketTagging(_ context.Context, in *s3.GetBucketTaggingInput
 	return out, nil
 }
 
+func (f fakeS3) GetBucketPolicyStatus(_ context.Context, in *s3.GetBucketPolicyStatusInput, _ ...func(*s3.Options)) (*s3.GetBucketPolicyStatusOutput, error) {
+	if err := f.call("GetBucketPolicyStatus", aws.ToString(in.Bucket)); err != nil {
+		return nil, err
+	}
+	if _, err := f.bucket(aws.ToString(in.Bucket)); err != nil {
+		return nil, err
+	}
+	return nil, apiError("NoSuchBucketPolicy", "The bucket policy does not exist")
+}
+
+func (f fakeS3) GetBucketAcl(_ context.Context, in *s3.GetBucketAclInput, _ ...func(*s3.Options)) (*s3.GetBucketAclOutput, error) {
+	if err := f.call("GetBucketAcl", aws.ToString(in.Bucket)); err != nil {
+		return nil, err
+	}
+	if _, err := f.bucket(aws.ToString(in.Bucket)); err != nil {
+		return nil, err
+	}
+	return &s3.GetBucketAclOutput{}, nil
+}
+
 type fakeSNS struct{ *fakeAccount }
 
 func topicARN(name string) string { return "arn:aws:sns:eu-west-2:111111111111:" + name }
@@ -441,6 +463,54 @@ func (f fakeEC2) DescribeRouteTables(context.Context, *ec2.DescribeRouteTablesIn
 
 func (f fakeEC2) DescribeInstances(context.Context, *ec2.DescribeInstancesInput, ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error) {
 	return &ec2.DescribeInstancesOutput{}, f.call("DescribeInstances", "")
+}
+
+func (f fakeEC2) DescribeAvailabilityZones(context.Context, *ec2.DescribeAvailabilityZonesInput, ...func(*ec2.Options)) (*ec2.DescribeAvailabilityZonesOutput, error) {
+	return &ec2.DescribeAvailabilityZonesOutput{}, f.call("DescribeAvailabilityZones", "")
+}
+
+func (f fakeEC2) DescribeSecurityGroups(context.Context, *ec2.DescribeSecurityGroupsInput, ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error) {
+	return &ec2.DescribeSecurityGroupsOutput{}, f.call("DescribeSecurityGroups", "")
+}
+
+func (f fakeEC2) DescribeNetworkInterfaces(context.Context, *ec2.DescribeNetworkInterfacesInput, ...func(*ec2.Options)) (*ec2.DescribeNetworkInterfacesOutput, error) {
+	return &ec2.DescribeNetworkInterfacesOutput{}, f.call("DescribeNetworkInterfaces", "")
+}
+
+type fakeELB struct{ *fakeAccount }
+
+func (f fakeELB) DescribeLoadBalancers(context.Context, *elb.DescribeLoadBalancersInput, ...func(*elb.Options)) (*elb.DescribeLoadBalancersOutput, error) {
+	return &elb.DescribeLoadBalancersOutput{}, f.call("DescribeLoadBalancers", "")
+}
+
+func (f fakeELB) DescribeLoadBalancerAttributes(context.Context, *elb.DescribeLoadBalancerAttributesInput, ...func(*elb.Options)) (*elb.DescribeLoadBalancerAttributesOutput, error) {
+	return &elb.DescribeLoadBalancerAttributesOutput{}, f.call("DescribeLoadBalancerAttributes", "")
+}
+
+func (f fakeELB) DescribeTags(context.Context, *elb.DescribeTagsInput, ...func(*elb.Options)) (*elb.DescribeTagsOutput, error) {
+	return &elb.DescribeTagsOutput{}, f.call("DescribeTags", "")
+}
+
+type fakeELBv2 struct{ *fakeAccount }
+
+func (f fakeELBv2) DescribeLoadBalancers(context.Context, *elbv2.DescribeLoadBalancersInput, ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancersOutput, error) {
+	return &elbv2.DescribeLoadBalancersOutput{}, f.call("DescribeLoadBalancers", "")
+}
+
+func (f fakeELBv2) DescribeLoadBalancerAttributes(context.Context, *elbv2.DescribeLoadBalancerAttributesInput, ...func(*elbv2.Options)) (*elbv2.DescribeLoadBalancerAttributesOutput, error) {
+	return &elbv2.DescribeLoadBalancerAttributesOutput{}, f.call("DescribeLoadBalancerAttributes", "")
+}
+
+func (f fakeELBv2) DescribeTags(context.Context, *elbv2.DescribeTagsInput, ...func(*elbv2.Options)) (*elbv2.DescribeTagsOutput, error) {
+	return &elbv2.DescribeTagsOutput{}, f.call("DescribeTags", "")
+}
+
+func (f fakeELBv2) DescribeTargetGroups(context.Context, *elbv2.DescribeTargetGroupsInput, ...func(*elbv2.Options)) (*elbv2.DescribeTargetGroupsOutput, error) {
+	return &elbv2.DescribeTargetGroupsOutput{}, f.call("DescribeTargetGroups", "")
+}
+
+func (f fakeELBv2) DescribeTargetGroupAttributes(context.Context, *elbv2.DescribeTargetGroupAttributesInput, ...func(*elbv2.Options)) (*elbv2.DescribeTargetGroupAttributesOutput, error) {
+	return &elbv2.DescribeTargetGroupAttributesOutput{}, f.call("DescribeTargetGroupAttributes", "")
 }
 
 type fakeAutoScaling struct{ *fakeAccount }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -31,6 +32,10 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/efs"
 	efstypes "github.com/aws/aws-sdk-go-v2/service/efs/types"
+	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancing/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbv2types "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/kafka"
 	kafkatypes "github.com/aws/aws-sdk-go-v2/service/kafka/types"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
@@ -66,6 +71,10 @@ import (
 //     answers get them back for the topics the test set them on.
 //   - moto's ListFunctions leaves VpcId out of a function's VpcConfig.
 //     Its answers get the VPC the test used.
+//   - moto has no GetBucketPolicyStatus (it answers GET ?policyStatus as
+//     if it were another bucket read). The proxy answers it: IsPublic for
+//     the buckets the test gave a public policy, NoSuchBucketPolicy for
+//     the others, as S3 does for a bucket without a policy.
 //
 // Other moto quirks the test lives with: a Multi-AZ DB instance reports no
 // SecondaryAvailabilityZone (the standby is counted without its AZ);
@@ -89,6 +98,7 @@ type world struct {
 	public               []string // public subnets in AZ a and b
 	canaryRunning        map[string]bool
 	topicFailureFeedback map[string]bool
+	publicPolicy         map[string]bool // buckets with a public policy
 	mu                   sync.Mutex
 	ids                  map[string]string // names of created things → ids
 }
@@ -97,12 +107,13 @@ func newWorld(t *testing.T) *world {
 	t.Helper()
 	srv := mototest.Shared(t)
 	srv.Reset(t)
-	w := &world{t: t, srv: srv, ctx: context.Background(), canaryRunning: map[string]bool{}, topicFailureFeedback: map[string]bool{}, ids: map[string]string{}}
+	w := &world{t: t, srv: srv, ctx: context.Background(), canaryRunning: map[string]bool{}, topicFailureFeedback: map[string]bool{}, publicPolicy: map[string]bool{}, ids: map[string]string{}}
 	w.proxy = mototest.NewProxy(t, srv.URL())
 	w.proxy.Handle("POST /canaries", w.describeCanaries)
 	w.proxy.Handle("POST /canary", w.createCanary)
 	w.proxy.Handle("GetTopicAttributes", w.getTopicAttributes)
 	w.proxy.Handle("GET /2015-03-31/functions", w.listFunctions)
+	w.proxy.Handle("GET /{bucket}", w.getBucketPolicyStatus)
 	w.cfg = w.proxy.Config(testRegion)
 	return w
 }
@@ -180,6 +191,26 @@ func (w *world) getTopicAttributes(rw http.ResponseWriter, r *http.Request) {
 		body = strings.Replace(body, "</Attributes>", entry+"</Attributes>", 1)
 	}
 	copyAnswer(rw, rec, body)
+}
+
+// getBucketPolicyStatus answers S3 GetBucketPolicyStatus, which moto
+// lacks, and passes every other one-segment GET (other bucket reads, and
+// other REST services' lists) to moto.
+func (w *world) getBucketPolicyStatus(rw http.ResponseWriter, r *http.Request) {
+	if !r.URL.Query().Has("policyStatus") {
+		w.proxy.Forward(rw, r)
+		return
+	}
+	w.mu.Lock()
+	public := w.publicPolicy[r.PathValue("bucket")]
+	w.mu.Unlock()
+	if !public {
+		rw.Header().Set("Content-Type", "application/xml")
+		rw.WriteHeader(http.StatusNotFound)
+		_, _ = rw.Write([]byte(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchBucketPolicy</Code><Message>The bucket policy does not exist</Message></Error>`))
+		return
+	}
+	mototest.WriteXML(rw, `<?xml version="1.0" encoding="UTF-8"?><PolicyStatus xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><IsPublic>true</IsPublic></PolicyStatus>`)
 }
 
 // listFunctions passes ListFunctions to moto and adds the VpcId that
@@ -372,7 +403,8 @@ func (w *world) table(app string) {
 }
 
 // bucket creates the S3 bucket: payments with Block Public Access and
-// default encryption, legacy with neither.
+// default encryption, legacy with neither, a public-read ACL and a policy
+// that lets anyone read its objects.
 func (w *world) bucket(app string) {
 	c := s3.NewFromConfig(w.cfg, func(o *s3.Options) { o.UsePathStyle = true })
 	name := app + "-files"
@@ -387,6 +419,14 @@ func (w *world) bucket(app string) {
 	_, err = c.PutBucketTagging(w.ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(name), Tagging: &s3types.Tagging{TagSet: ts}})
 	w.check(err, "tag bucket")
 	if app == "legacy" {
+		_, err = c.PutBucketAcl(w.ctx, &s3.PutBucketAclInput{Bucket: aws.String(name), ACL: s3types.BucketCannedACLPublicRead})
+		w.check(err, "make bucket public-read")
+		_, err = c.PutBucketPolicy(w.ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(name), Policy: aws.String(
+			`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::` + name + `/*"}]}`)})
+		w.check(err, "put public bucket policy")
+		w.mu.Lock()
+		w.publicPolicy[name] = true
+		w.mu.Unlock()
 		return
 	}
 	on := aws.Bool(true)
@@ -438,13 +478,19 @@ func (w *world) messaging(app string) {
 	}
 
 	q := sqs.NewFromConfig(w.cfg)
-	dlq, err := q.CreateQueue(w.ctx, &sqs.CreateQueueInput{QueueName: aws.String(app + "-dlq"), Tags: appTags(app)})
+	// payments' consumers long-poll by default; legacy's queues keep
+	// SQS's default of 0 s (short polling).
+	wait := map[string]string{"ReceiveMessageWaitTimeSeconds": "20"}
+	if app == "legacy" {
+		wait = map[string]string{}
+	}
+	dlq, err := q.CreateQueue(w.ctx, &sqs.CreateQueueInput{QueueName: aws.String(app + "-dlq"), Tags: appTags(app), Attributes: wait})
 	w.check(err, "create dlq")
 	attrs, err := q.GetQueueAttributes(w.ctx, &sqs.GetQueueAttributesInput{QueueUrl: dlq.QueueUrl, AttributeNames: []sqstypes.QueueAttributeName{sqstypes.QueueAttributeNameQueueArn}})
 	w.check(err, "get dlq arn")
-	_, err = q.CreateQueue(w.ctx, &sqs.CreateQueueInput{QueueName: aws.String(app + "-queue"), Tags: appTags(app), Attributes: map[string]string{
-		"RedrivePolicy": fmt.Sprintf(`{"deadLetterTargetArn":"%s","maxReceiveCount":"3"}`, attrs.Attributes["QueueArn"]),
-	}})
+	queueAttrs := map[string]string{"RedrivePolicy": fmt.Sprintf(`{"deadLetterTargetArn":"%s","maxReceiveCount":"3"}`, attrs.Attributes["QueueArn"])}
+	maps.Copy(queueAttrs, wait)
+	_, err = q.CreateQueue(w.ctx, &sqs.CreateQueueInput{QueueName: aws.String(app + "-queue"), Tags: appTags(app), Attributes: queueAttrs})
 	w.check(err, "create queue")
 	metric := "ApproximateNumberOfMessagesVisible"
 	if app == "legacy" {
@@ -455,8 +501,8 @@ func (w *world) messaging(app string) {
 
 // function creates the Lambda function and its log group: payments in
 // the VPC's private subnets, invocable by its API only, logs kept 180
-// days; legacy outside any VPC although it reaches payments' database,
-// invocable by anyone, logs kept forever.
+// days; legacy on nodejs12.x outside any VPC although it reaches
+// payments' database, invocable by anyone, logs kept forever.
 func (w *world) function(app, role, dbEndpoint string) {
 	l := lambda.NewFromConfig(w.cfg)
 	name := app + "-fn"
@@ -467,6 +513,9 @@ func (w *world) function(app, role, dbEndpoint string) {
 	}
 	if app != "legacy" {
 		in.VpcConfig = &lambdatypes.VpcConfig{SubnetIds: w.private, SecurityGroupIds: []string{}}
+	} else {
+		// Deprecated on 2023-03-31; moto accepts it.
+		in.Runtime = lambdatypes.RuntimeNodejs12x
 	}
 	_, err := l.CreateFunction(w.ctx, in)
 	w.check(err, "create function "+name)
@@ -567,11 +616,18 @@ func (w *world) search(app string) {
 	w.check(err, "create domain")
 }
 
-// compute creates payments' Auto Scaling group across three AZs, and a
-// single stand-alone legacy instance with no backup policy.
+// compute creates each application's servers.
+//   - payments: an Auto Scaling group of one across the three AZs, on ELB
+//     health checks, behind an ALB whose security group opens only 443
+//     to the internet.
+//   - legacy: a stand-alone instance with no backup policy; a group in one
+//     AZ on EC2 health checks behind a Classic Load Balancer with neither
+//     cross-zone nor connection draining; a security group open to the
+//     internet on SSH.
 func (w *world) compute(app string) {
+	c := ec2.NewFromConfig(w.cfg)
+	sg := w.securityGroup(app)
 	if app == "legacy" {
-		c := ec2.NewFromConfig(w.cfg)
 		var ts []ec2types.Tag
 		for _, kv := range sortedKV(appTags(app)) {
 			ts = append(ts, ec2types.Tag{Key: aws.String(kv[0]), Value: aws.String(kv[1])})
@@ -583,9 +639,7 @@ func (w *world) compute(app string) {
 		w.mu.Lock()
 		w.ids["legacy-worker"] = aws.ToString(out.Instances[0].InstanceId)
 		w.mu.Unlock()
-		return
 	}
-	c := ec2.NewFromConfig(w.cfg)
 	_, err := c.CreateLaunchTemplate(w.ctx, &ec2.CreateLaunchTemplateInput{LaunchTemplateName: aws.String(app + "-web"),
 		LaunchTemplateData: &ec2types.RequestLaunchTemplateData{ImageId: aws.String("ami-12c6146b"), InstanceType: ec2types.InstanceTypeT3Micro}})
 	w.check(err, "create launch template")
@@ -593,11 +647,74 @@ func (w *world) compute(app string) {
 	for _, kv := range sortedKV(appTags(app)) {
 		ts = append(ts, asgtypes.Tag{Key: aws.String(kv[0]), Value: aws.String(kv[1]), PropagateAtLaunch: aws.Bool(true)})
 	}
-	_, err = autoscaling.NewFromConfig(w.cfg).CreateAutoScalingGroup(w.ctx, &autoscaling.CreateAutoScalingGroupInput{
+	in := &autoscaling.CreateAutoScalingGroupInput{
 		AutoScalingGroupName: aws.String(app + "-web"), LaunchTemplate: &asgtypes.LaunchTemplateSpecification{LaunchTemplateName: aws.String(app + "-web")},
-		MinSize: aws.Int32(0), MaxSize: aws.Int32(3), DesiredCapacity: aws.Int32(0), VPCZoneIdentifier: aws.String(strings.Join(w.private, ",")), Tags: ts,
-	})
+		MinSize: aws.Int32(0), MaxSize: aws.Int32(3), Tags: ts,
+	}
+	if app == "legacy" {
+		w.classicLoadBalancer(app, sg)
+		in.DesiredCapacity, in.VPCZoneIdentifier = aws.Int32(0), aws.String(w.private[0])
+		in.LoadBalancerNames, in.HealthCheckType = []string{app + "-elb"}, aws.String("EC2")
+	} else {
+		in.DesiredCapacity, in.VPCZoneIdentifier = aws.Int32(1), aws.String(strings.Join(w.private, ","))
+		in.TargetGroupARNs, in.HealthCheckType, in.HealthCheckGracePeriod = []string{w.applicationLoadBalancer(app, sg)}, aws.String("ELB"), aws.Int32(300)
+	}
+	_, err = autoscaling.NewFromConfig(w.cfg).CreateAutoScalingGroup(w.ctx, in)
 	w.check(err, "create auto scaling group")
+}
+
+// securityGroup creates the application's security group: payments' for
+// its load balancer, HTTPS from anywhere; legacy's SSH from anywhere.
+func (w *world) securityGroup(app string) string {
+	c := ec2.NewFromConfig(w.cfg)
+	name, port := app+"-lb", int32(443)
+	if app == "legacy" {
+		name, port = app+"-open", 22
+	}
+	var ts []ec2types.Tag
+	for _, kv := range sortedKV(appTags(app)) {
+		ts = append(ts, ec2types.Tag{Key: aws.String(kv[0]), Value: aws.String(kv[1])})
+	}
+	out, err := c.CreateSecurityGroup(w.ctx, &ec2.CreateSecurityGroupInput{GroupName: aws.String(name), Description: aws.String(name), VpcId: aws.String(w.vpc),
+		TagSpecifications: []ec2types.TagSpecification{{ResourceType: ec2types.ResourceTypeSecurityGroup, Tags: ts}}})
+	w.check(err, "create security group "+name)
+	_, err = c.AuthorizeSecurityGroupIngress(w.ctx, &ec2.AuthorizeSecurityGroupIngressInput{GroupId: out.GroupId, IpPermissions: []ec2types.IpPermission{{
+		IpProtocol: aws.String("tcp"), FromPort: aws.Int32(port), ToPort: aws.Int32(port),
+		IpRanges: []ec2types.IpRange{{CidrIp: aws.String("0.0.0.0/0")}}, Ipv6Ranges: []ec2types.Ipv6Range{{CidrIpv6: aws.String("::/0")}},
+	}}})
+	w.check(err, "authorize ingress "+name)
+	return aws.ToString(out.GroupId)
+}
+
+// applicationLoadBalancer creates payments' internet-facing ALB in the
+// public subnets with sg, and returns its target group's ARN.
+func (w *world) applicationLoadBalancer(app, sg string) string {
+	c := elbv2.NewFromConfig(w.cfg)
+	var ts []elbv2types.Tag
+	for _, kv := range sortedKV(appTags(app)) {
+		ts = append(ts, elbv2types.Tag{Key: aws.String(kv[0]), Value: aws.String(kv[1])})
+	}
+	lb, err := c.CreateLoadBalancer(w.ctx, &elbv2.CreateLoadBalancerInput{Name: aws.String(app + "-alb"), Subnets: w.public, SecurityGroups: []string{sg}, Tags: ts})
+	w.check(err, "create load balancer")
+	tg, err := c.CreateTargetGroup(w.ctx, &elbv2.CreateTargetGroupInput{Name: aws.String(app + "-web"), Protocol: elbv2types.ProtocolEnumHttp, Port: aws.Int32(80), VpcId: aws.String(w.vpc)})
+	w.check(err, "create target group")
+	_, err = c.CreateListener(w.ctx, &elbv2.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn, Protocol: elbv2types.ProtocolEnumHttp, Port: aws.Int32(80),
+		DefaultActions: []elbv2types.Action{{Type: elbv2types.ActionTypeEnumForward, TargetGroupArn: tg.TargetGroups[0].TargetGroupArn}}})
+	w.check(err, "create listener")
+	return aws.ToString(tg.TargetGroups[0].TargetGroupArn)
+}
+
+// classicLoadBalancer creates legacy's Classic Load Balancer in one
+// private subnet; moto, like AWS's API, leaves cross-zone and connection
+// draining off.
+func (w *world) classicLoadBalancer(app, sg string) {
+	var ts []elbtypes.Tag
+	for _, kv := range sortedKV(appTags(app)) {
+		ts = append(ts, elbtypes.Tag{Key: aws.String(kv[0]), Value: aws.String(kv[1])})
+	}
+	_, err := elb.NewFromConfig(w.cfg).CreateLoadBalancer(w.ctx, &elb.CreateLoadBalancerInput{LoadBalancerName: aws.String(app + "-elb"), Subnets: w.private[:1],
+		SecurityGroups: []string{sg}, Listeners: []elbtypes.Listener{{Protocol: aws.String("HTTP"), LoadBalancerPort: 80, InstancePort: aws.Int32(80)}}, Tags: ts})
+	w.check(err, "create classic load balancer")
 }
 
 // storage creates legacy's unencrypted single-AZ Redshift cluster and
@@ -722,6 +839,16 @@ func legacyFailures() []string {
 		"reliability.dynamodb-pitr legacy-items",
 		"cost.database-engine legacy-db",
 		"cost.dynamodb-gsi-limit legacy-items",
+		"security.security-group-open-ports legacy-open",
+		"security.lambda-runtime legacy-fn",
+		"availability.ec2-in-auto-scaling-group legacy-worker",
+		"availability.asg-all-zones legacy-web",
+		"availability.asg-elb-health-check legacy-web",
+		"availability.elb-cross-zone legacy-elb",
+		"availability.multi-az legacy-web",
+		"tagging.mandatory-tags legacy-web",
+		"reliability.sqs-long-polling legacy-dlq",
+		"reliability.sqs-long-polling legacy-queue",
 	}
 	for _, r := range []string{"legacy-db", "legacy-dw", "legacy-events", "legacy-files", "legacy-fs", "legacy-search"} {
 		out = append(out, "security.encryption-at-rest "+r)
@@ -749,14 +876,18 @@ func auditOperations() []string {
 		"CloudWatch Logs:DescribeLogGroups", "CloudWatch Logs:ListTagsForResource",
 		"CloudWatch:DescribeAlarms",
 		"DynamoDB:DescribeContinuousBackups", "DynamoDB:DescribeTable", "DynamoDB:ListTables", "DynamoDB:ListTagsOfResource",
-		"EC2:DescribeInstances", "EC2:DescribeRouteTables", "EC2:DescribeSubnets",
+		"EC2:DescribeAvailabilityZones", "EC2:DescribeInstances", "EC2:DescribeNetworkInterfaces", "EC2:DescribeRouteTables",
+		"EC2:DescribeSecurityGroups", "EC2:DescribeSubnets",
 		"EFS:DescribeFileSystems",
+		"Elastic Load Balancing v2:DescribeLoadBalancerAttributes", "Elastic Load Balancing v2:DescribeLoadBalancers", "Elastic Load Balancing v2:DescribeTags",
+		"Elastic Load Balancing v2:DescribeTargetGroupAttributes", "Elastic Load Balancing v2:DescribeTargetGroups",
+		"Elastic Load Balancing:DescribeLoadBalancerAttributes", "Elastic Load Balancing:DescribeLoadBalancers", "Elastic Load Balancing:DescribeTags",
 		"Kafka:ListClustersV2",
 		"Lambda:GetPolicy", "Lambda:ListFunctions", "Lambda:ListTags",
 		"OpenSearch:DescribeDomains", "OpenSearch:ListDomainNames", "OpenSearch:ListTags",
 		"RDS:DescribeDBClusters", "RDS:DescribeDBInstances",
 		"Redshift:DescribeClusters",
-		"S3:GetBucketEncryption", "S3:GetBucketTagging", "S3:GetPublicAccessBlock", "S3:ListBuckets",
+		"S3:GetBucketAcl", "S3:GetBucketEncryption", "S3:GetBucketPolicyStatus", "S3:GetBucketTagging", "S3:GetPublicAccessBlock", "S3:ListBuckets",
 		"SNS:GetTopicAttributes", "SNS:ListTagsForResource", "SNS:ListTopics",
 		"SQS:GetQueueAttributes", "SQS:ListQueueTags", "SQS:ListQueues",
 		"synthetics:DescribeCanaries",
@@ -837,8 +968,19 @@ func TestIntegrationReportNamesEveryFailureOfTheNonCompliantApplication(t *testi
 			t.Errorf("payments passes no resource on %s: the compliant application does not exercise it", id)
 		}
 	}
-	if *pay.Overall.Score != 100 || len(rep.Applications) != 2 {
+	if *pay.Overall.Score != 100 || len(rep.Applications) != 3 {
 		t.Errorf("payments score %d, %d applications", *pay.Overall.Score, len(rep.Applications))
+	}
+	// The third application is the untagged default security groups
+	// (moto's default VPC's and the test VPC's), which pass.
+	if u := rep.Application(Untagged); u == nil {
+		t.Error("no untagged application for the default security groups")
+	} else {
+		for _, f := range u.Findings {
+			if f.Kind != KindSecurityGroup || f.Status != Pass || f.Name != "default" {
+				t.Errorf("untagged: %s %s %s: %s", f.Status, f.Check, f.Label(), f.Reason)
+			}
+		}
 	}
 
 	// The renderings name every failing resource of legacy with its reason.
@@ -863,7 +1005,7 @@ func TestIntegrationReportNamesEveryFailureOfTheNonCompliantApplication(t *testi
 		}
 	}
 	msgs := rec.Messages()
-	if len(msgs) != 1 || !strings.Contains(msgs[0].Title, fmt.Sprintf("2 applications, %d failing", len(legacyFailures()))) {
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Title, fmt.Sprintf("3 applications, %d failing", len(legacyFailures()))) {
 		t.Fatalf("messages = %+v", msgs)
 	}
 
@@ -882,5 +1024,84 @@ func TestIntegrationReportNamesEveryFailureOfTheNonCompliantApplication(t *testi
 	}
 	if got := failures(again, "legacy"); !slices.Equal(got, legacyFailures()) {
 		t.Errorf("an unreadable MSK changed legacy's failures: %v", got)
+	}
+}
+
+// TestIntegrationAWSRecommendations builds a small estate that breaks the
+// AWS recommendations (a group in one AZ on EC2 health checks behind a
+// Classic Load Balancer without cross-zone or draining, SSH open to the
+// internet, short-polling queues, a Lambda on nodejs12.x, a public-read
+// bucket, a stand-alone instance) beside one that follows them, and checks
+// each verdict and its reason in the report, in JSON as in text.
+func TestIntegrationAWSRecommendations(t *testing.T) {
+	w := newWorld(t)
+	w.network()
+	role := w.createRole("lambda-exec")
+	for _, app := range []string{"payments", "legacy"} {
+		w.compute(app)
+		w.messaging(app)
+		w.bucket(app)
+		w.function(app, role, "db.internal")
+	}
+	svc, _ := w.service(&notify.Recorder{})
+	rep, errs := svc.Assess(w.ctx, time.Date(2026, 12, 4, 7, 0, 0, 0, time.UTC))
+	if len(errs) != 0 || len(rep.Gaps) != 0 {
+		t.Fatalf("errors %v, gaps %+v", errs, rep.Gaps)
+	}
+	type verdict struct {
+		check, resource string
+		status          Status
+		reason          string
+	}
+	wants := []verdict{
+		{"availability.ec2-in-auto-scaling-group", "legacy-worker", Fail, "not in an Auto Scaling group"},
+		{"availability.asg-all-zones", "legacy-web", Fail, "spans 1 of the region's 3 availability zones: not eu-west-2b, eu-west-2c"},
+		{"availability.asg-all-zones", "payments-web", Pass, "spans all 3 availability zones of the region: eu-west-2a, eu-west-2b, eu-west-2c"},
+		{"availability.asg-elb-health-check", "legacy-web", Fail, "health check type is EC2"},
+		{"availability.asg-elb-health-check", "payments-web", Pass, "health check type ELB"},
+		{"security.security-group-open-ports", "legacy-open", Fail, "open to the internet: tcp 22 from 0.0.0.0/0, tcp 22 from ::/0"},
+		{"security.security-group-open-ports", "payments-lb", Pass, "only tcp 443 from 0.0.0.0/0, tcp 443 from ::/0 open to the internet, on a group only load balancers use (payments-alb)"},
+		{"availability.elb-cross-zone", "legacy-elb", Fail, "cross-zone load balancing is off, connection draining is off"},
+		{"availability.elb-cross-zone", "payments-alb", Pass, "always cross-zone, and no target group turns it off"},
+		{"reliability.sqs-long-polling", "legacy-queue", Fail, "ReceiveMessageWaitTimeSeconds is 0"},
+		{"reliability.sqs-long-polling", "payments-queue", Pass, "ReceiveMessageWaitTimeSeconds 20"},
+		{"security.lambda-runtime", "legacy-fn", Fail, "runtime nodejs12.x was deprecated on 2023-03-31"},
+		{"security.lambda-runtime", "payments-fn", Pass, "python3.12"},
+		{"security.s3-block-public-access", "legacy-files", Fail, "public: its bucket policy is public; its ACL grants AllUsers:READ"},
+		{"security.s3-block-public-access", "payments-files", Pass, "Block Public Access fully on"},
+	}
+	var js, text bytes.Buffer
+	if err := WriteJSON(&js, rep); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteText(&text, rep); err != nil {
+		t.Fatal(err)
+	}
+	var decoded struct {
+		Applications []struct {
+			Findings []Finding `json:"findings"`
+		} `json:"applications"`
+	}
+	if err := json.Unmarshal(js.Bytes(), &decoded); err != nil {
+		t.Fatalf("decode json report: %v", err)
+	}
+	var inJSON []Finding
+	for _, a := range decoded.Applications {
+		inJSON = append(inJSON, a.Findings...)
+	}
+	for _, want := range wants {
+		i := slices.IndexFunc(inJSON, func(f Finding) bool {
+			return f.Check == want.check && (f.Resource == want.resource || f.Name == want.resource)
+		})
+		if i < 0 {
+			t.Errorf("json report: no %s finding on %s", want.check, want.resource)
+			continue
+		}
+		if f := inJSON[i]; f.Status != want.status || !strings.Contains(f.Reason, want.reason) {
+			t.Errorf("%s %s: %s %q, want %s containing %q", want.check, want.resource, f.Status, f.Reason, want.status, want.reason)
+		}
+		if want.status == Fail && !strings.Contains(text.String(), want.reason) {
+			t.Errorf("text report lacks %q", want.reason)
+		}
 	}
 }

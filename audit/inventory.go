@@ -25,6 +25,12 @@ const (
 	KindEFS         Kind = "efs-file-system"
 	KindEC2Instance Kind = "ec2-instance"
 	KindASG         Kind = "auto-scaling-group"
+	// KindSecurityGroup is an EC2 (VPC) security group.
+	KindSecurityGroup Kind = "security-group"
+	// KindClassicELB is a Classic Load Balancer.
+	KindClassicELB Kind = "classic-load-balancer"
+	// KindLoadBalancer is an Application, Network or Gateway Load Balancer.
+	KindLoadBalancer Kind = "load-balancer"
 )
 
 // Source is one collector: the AWS service (or part of one) it lists.
@@ -49,6 +55,15 @@ const (
 	SourceLogs        Source = "logs"
 	SourceSQS         Source = "sqs"
 	SourceEFS         Source = "efs"
+	// SourceZones lists the region's availability zones.
+	SourceZones Source = "zones"
+	// SourceSecurityGroups lists security groups and the network
+	// interfaces that use them.
+	SourceSecurityGroups Source = "security-groups"
+	// SourceELB lists Classic Load Balancers.
+	SourceELB Source = "elb"
+	// SourceELBv2 lists Application, Network and Gateway Load Balancers.
+	SourceELBv2 Source = "elbv2"
 )
 
 // sourceOf returns the collector that lists resources of kind k.
@@ -82,6 +97,12 @@ func sourceOf(k Kind) Source {
 		return SourceEC2
 	case KindASG:
 		return SourceAutoScaling
+	case KindSecurityGroup:
+		return SourceSecurityGroups
+	case KindClassicELB:
+		return SourceELB
+	case KindLoadBalancer:
+		return SourceELBv2
 	}
 	return ""
 }
@@ -124,6 +145,11 @@ type Inventory struct {
 	FileSystems   []FileSystem
 	Instances     []Instance
 	Groups        []Group
+	// Zones are the region's available availability zones (zone type
+	// availability-zone: no Local or Wavelength Zones).
+	Zones          []string
+	SecurityGroups []SecurityGroup
+	LoadBalancers  []LoadBalancer
 
 	// Failed holds the collectors that could not list their resources
 	// here, with why. Their checks are reported as not assessed, never
@@ -206,6 +232,12 @@ type Bucket struct {
 	// Block is the bucket's Block Public Access configuration; nil when
 	// the bucket has none.
 	Block *PublicAccessBlock
+	// PolicyPublic says S3 judges the bucket policy public
+	// (GetBucketPolicyStatus); false when there is no policy.
+	PolicyPublic bool
+	// PublicGrants are the ACL's grants to everyone (AllUsers) or any AWS
+	// account (AuthenticatedUsers), as "AllUsers:READ".
+	PublicGrants []string
 }
 
 // PublicAccessBlock is an S3 Block Public Access configuration.
@@ -282,6 +314,10 @@ type Function struct {
 	DeadLetterTarget string
 	// LogGroup is where the function logs.
 	LogGroup string
+	// Runtime is the function's runtime identifier (nodejs20.x, ...);
+	// empty for a container image (PackageType Image).
+	Runtime     string
+	PackageType string
 }
 
 // Subnet is a VPC subnet.
@@ -329,6 +365,11 @@ type Queue struct {
 	Resource
 	// DeadLetterTarget is the ARN of the queue's redrive target.
 	DeadLetterTarget string
+	// WaitSeconds is the queue's ReceiveMessageWaitTimeSeconds: the
+	// long-poll wait of a ReceiveMessage call that sets none; 0 is short
+	// polling. WaitKnown says the attribute was returned.
+	WaitSeconds int
+	WaitKnown   bool
 }
 
 // FileSystem is an EFS file system.
@@ -351,6 +392,72 @@ type Instance struct {
 type Group struct {
 	Resource
 	AZs []string
+	// HealthCheckType is EC2, ELB, ... (a comma-separated list when the
+	// group uses several).
+	HealthCheckType string
+	// TargetGroups, LoadBalancers (Classic) and TrafficSources are what
+	// the group registers its instances with; a traffic source is
+	// "type identifier" (elb, elbv2, vpc-lattice).
+	TargetGroups   []string
+	LoadBalancers  []string
+	TrafficSources []string
+	// Instances are the group's instances.
+	Instances []string
+}
+
+// SecurityGroup is a VPC security group.
+type SecurityGroup struct {
+	Resource
+	VPC     string
+	Ingress []IngressRule
+	// Interfaces are the network interfaces that use the group and do not
+	// belong to a load balancer, as "eni-1 (i-1)".
+	Interfaces []string
+	// LBInterfaces counts the load balancers' network interfaces that use it.
+	LBInterfaces int
+}
+
+// IngressRule is one inbound permission of a security group: a protocol
+// ("-1" for all), a port range (-1 when the protocol has none) and the
+// IPv4 and IPv6 ranges it admits.
+type IngressRule struct {
+	Protocol string
+	FromPort int32
+	ToPort   int32
+	CIDRs    []string
+}
+
+// LoadBalancer is an Elastic Load Balancer.
+type LoadBalancer struct {
+	Resource
+	// Type is classic, application, network or gateway.
+	Type string
+	// CrossZone is the cross-zone load balancing attribute (Classic,
+	// Network and Gateway Load Balancers).
+	CrossZone bool
+	// Draining and DrainingTimeout are a Classic Load Balancer's
+	// connection draining policy.
+	Draining        bool
+	DrainingTimeout int32
+	SecurityGroups  []string
+	// TargetGroups are an Application, Network or Gateway Load Balancer's
+	// target groups.
+	TargetGroups []TargetGroup
+}
+
+// TargetGroup is one target group of a load balancer, reduced to the
+// attributes that override the load balancer's cross-zone setting and
+// drain connections.
+type TargetGroup struct {
+	Name string
+	// CrossZone is the target group's load_balancing.cross_zone.enabled:
+	// "true", "false", or "use_load_balancer_configuration" (or empty)
+	// to follow the load balancer.
+	CrossZone string
+	// DeregistrationDelay is deregistration_delay.timeout_seconds, the
+	// time a deregistering target keeps its connections; -1 when not
+	// returned.
+	DeregistrationDelay int
 }
 
 // subnet returns the subnet with id.

@@ -14,9 +14,15 @@ func registry() []Check {
 		checkLambdaVPC(),
 		checkRDSPrivate(),
 		checkOpenSearchPrivate(),
+		checkSecurityGroupOpenPorts(),
+		checkLambdaRuntime(),
 		// High availability
 		checkMultiAZ(),
 		checkRDSReadReplica(),
+		checkInstanceInGroup(),
+		checkGroupAllZones(),
+		checkGroupELBHealth(),
+		checkLoadBalancerCrossZone(),
 		// Monitoring
 		checkAPICanary(),
 		checkAPI5xxAlarm(),
@@ -28,6 +34,7 @@ func registry() []Check {
 		// Reliability
 		checkDynamoDBPITR(),
 		checkBackupPolicyTag(),
+		checkQueueLongPolling(),
 		// Cost
 		checkDatabaseEngine(),
 		checkDynamoDBGSIs(),

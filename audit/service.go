@@ -119,7 +119,9 @@ func (s *Service) Assess(ctx context.Context, now time.Time) (*Report, []error) 
 	}
 	results, targetErrs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) (result, error) {
 		inv := collect(ctx, s.deps.Clients(t.Config), t, s.cfg.Concurrency)
-		fs, gs := evaluate(s.checks, s.rules, inv)
+		rules := *s.rules
+		rules.Now = now
+		fs, gs := evaluate(s.checks, &rules, inv)
 		return result{findings: fs, gaps: gs, errs: collectorErrors(t, inv)}, nil
 	})
 	var findings []Finding

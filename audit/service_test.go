@@ -201,7 +201,7 @@ func TestApplyKeepsTheLatestAndSummarisesChanges(t *testing.T) {
 	if newAt < 0 || !strings.Contains(msg.Text[newAt:], "*pay* · DynamoDB point-in-time recovery is on · `pay-orders`") {
 		t.Errorf("text:\n%s", msg.Text)
 	}
-	if !strings.Contains(msg.Text, "*Fixed*\n• *legacy* · S3 buckets block public access · `legacy-files`") {
+	if !strings.Contains(msg.Text, "*Fixed*\n• *legacy* · S3 buckets are not public and block public access · `legacy-files`") {
 		t.Errorf("text:\n%s", msg.Text)
 	}
 	if msg.Table.Rows[0][0] != "pay" {
@@ -275,7 +275,7 @@ func TestEveryCollectorFailingIsOneError(t *testing.T) {
 	f := h.fakes[testAccount]
 	for _, op := range []string{"DescribeDBInstances", "ListTopics", "ListDomainNames", "ListBuckets", "ListClustersV2", "ListTables", "DescribeClusters",
 		"GetRestApis", "ListFunctions", "DescribeRouteTables", "DescribeInstances", "DescribeAutoScalingGroups", "DescribeAlarms", "DescribeCanaries",
-		"DescribeLogGroups", "ListQueues", "DescribeFileSystems"} {
+		"DescribeLogGroups", "ListQueues", "DescribeFileSystems", "DescribeAvailabilityZones", "DescribeSecurityGroups", "DescribeLoadBalancers"} {
 		f.fail[op] = denied
 	}
 	res := h.run(t, 4, reconcile.Plan)

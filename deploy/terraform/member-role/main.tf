@@ -126,6 +126,21 @@ resource "aws_iam_policy" "read" {
         ]
         Resource = "*"
       },
+      {
+        Sid    = "AuditRecommendationsRead"
+        Effect = "Allow"
+        Action = [
+          "ec2:DescribeAvailabilityZones",
+          "ec2:DescribeNetworkInterfaces",
+          "ec2:DescribeSecurityGroups",
+          "elasticloadbalancing:DescribeLoadBalancerAttributes",
+          "elasticloadbalancing:DescribeTargetGroupAttributes",
+          "elasticloadbalancing:DescribeTargetGroups",
+          "s3:GetBucketAcl",
+          "s3:GetBucketPolicyStatus",
+        ]
+        Resource = "*"
+      },
     ]
   })
 }
