@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/opsd-dev/opsd/override"
 )
 
 // OverrideKind says which way an override tag bends the schedule.
@@ -19,15 +21,6 @@ const (
 	// opsd:shutdown:off-until): its on period does not start it, and a
 	// running one is stopped.
 	OverrideOff OverrideKind = "off-until"
-)
-
-// Clock-time overrides ("22:00") mean the nearest such time that is at
-// most clockBehind ago or clockAhead ahead: set in the evening, "07:00" is
-// tomorrow morning and "22:00" tonight; seen a little after 22:00, "22:00"
-// has passed. An RFC 3339 value is exact.
-const (
-	clockBehind = 6 * time.Hour
-	clockAhead  = 18 * time.Hour
 )
 
 // Override is a resource's override tag, read.
@@ -66,34 +59,11 @@ func (d Decision) override() (Override, error) {
 }
 
 func readOverride(kind OverrideKind, key, value string, now time.Time, loc *time.Location) (Override, error) {
-	until, err := overrideTime(strings.TrimSpace(value), now, loc)
+	until, err := override.Until(strings.TrimSpace(value), now, loc)
 	if err != nil {
 		return Override{}, fmt.Errorf("tag %s=%q %w", key, value, err)
 	}
 	return Override{Kind: kind, Key: key, Value: value, Until: until}, nil
-}
-
-// overrideTime reads an override's value: an RFC 3339 time, or a clock
-// time HH:MM in loc, taken as the nearest such time between clockBehind
-// before now and clockAhead after it. Across a daylight-saving change the
-// clock time is the one the wall clock shows that day.
-func overrideTime(v string, now time.Time, loc *time.Location) (time.Time, error) {
-	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, nil
-	}
-	hm, err := time.Parse("15:04", v)
-	if err != nil || len(v) != len("15:04") {
-		return time.Time{}, fmt.Errorf("is not an RFC 3339 time (2026-12-04T22:00:00Z) or a clock time HH:MM")
-	}
-	local := now.In(loc)
-	for day := -1; day <= 1; day++ {
-		t := time.Date(local.Year(), local.Month(), local.Day()+day, hm.Hour(), hm.Minute(), 0, 0, loc)
-		if t.After(now.Add(-clockBehind)) && !t.After(now.Add(clockAhead)) {
-			return t, nil
-		}
-	}
-	// Unreachable for a valid clock time: the three days cover the window.
-	return time.Time{}, fmt.Errorf("is a clock time opsd could not place near %s", now.Format(time.RFC3339))
 }
 
 // decideOverride applies an active override: skip-until keeps the
