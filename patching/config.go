@@ -25,6 +25,7 @@ const DefaultHoldUntilTag = "opsd:patching:hold-until"
 //	    woken: opsd:patching:woken                         # written by opsd on an instance it started: which window occurrence
 //	    scan_reported: opsd:patching:scan-reported         # written by opsd: the scan whose result was last reported
 //	    install_reported: opsd:patching:install-reported   # written by opsd: the patch run whose result was last reported
+//	    skip_until: opsd:patching:skip-until               # set by people: not patched until this time (RFC 3339 or HH:MM); removed by opsd once passed
 //	  scan_schedule: "0 2 * * *"     # cron: when scans are due (daily 02:00); a missed or offline instance is scanned at the next reconcile
 //	  scan_timezone: ""              # IANA name for scan_schedule; empty = the top-level timezone
 //	  scan_max_concurrency: "50%"    # SSM MaxConcurrency of a scan command (a number or a percentage)
@@ -108,6 +109,10 @@ type TagKeys struct {
 	// InstallReported is written by opsd: the patch run whose result for
 	// the instance was last reported.
 	InstallReported string `koanf:"install_reported"`
+	// SkipUntil is set by people: an RFC 3339 time or HH:MM (in the
+	// window's timezone) until which the instance is not patched, nor
+	// started for patching. opsd removes it once the time has passed.
+	SkipUntil string `koanf:"skip_until"`
 }
 
 // Window is a named patch window: when it opens, how long it lasts and
@@ -221,6 +226,7 @@ func DefaultTagKeys() TagKeys {
 		Woken:           "opsd:patching:woken",
 		ScanReported:    "opsd:patching:scan-reported",
 		InstallReported: "opsd:patching:install-reported",
+		SkipUntil:       "opsd:patching:skip-until",
 	}
 }
 
@@ -233,6 +239,7 @@ func (k TagKeys) fields() []tagField {
 		{"woken", k.Woken},
 		{"scan_reported", k.ScanReported},
 		{"install_reported", k.InstallReported},
+		{"skip_until", k.SkipUntil},
 	}
 }
 

@@ -570,3 +570,29 @@ func TestMotoRestartInTheMiddleOfAnInstall(t *testing.T) {
 		t.Errorf("commands in moto %v", cmds)
 	}
 }
+
+// A skip-until tag against moto: no start for patching and no install
+// while it holds; once passed, opsd removes the tag through the real EC2
+// client and patches the instance from the next reconcile.
+func TestMotoSkipUntilExpires(t *testing.T) {
+	e := newMotoEnv(t)
+	id := e.launch(t, "Name=dev-api", "TOPATCH", "Environment=development", "opsd:patching:skip-until=2026-11-29T01:30:00Z")
+	e.fake.setManaged(online("Ubuntu"), id)
+	svc := e.service(t, e.cfg, nil, nil)
+
+	res := run(t, svc, sundayWindow.Add(5*time.Minute), reconcile.Apply)
+	if e.proxy.Count("AmazonSSM.SendCommand") != 0 || !hasAction(res, id, "none", reconcile.Planned) {
+		t.Fatalf("while skipped: %d sends, actions %+v", e.proxy.Count("AmazonSSM.SendCommand"), res.Actions)
+	}
+	res = run(t, svc, sundayWindow.Add(35*time.Minute), reconcile.Apply)
+	if !hasAction(res, id, "clear-skip", reconcile.Done) {
+		t.Fatalf("after the skip: actions %+v", res.Actions)
+	}
+	if _, tags := e.instance(t, id); tags["opsd:patching:skip-until"] != "" {
+		t.Fatalf("skip-until still tagged: %v", tags)
+	}
+	run(t, svc, sundayWindow.Add(40*time.Minute), reconcile.Apply)
+	if n := e.proxy.Count("AmazonSSM.SendCommand"); n != 1 {
+		t.Errorf("after the tag was removed: %d install commands, want 1", n)
+	}
+}

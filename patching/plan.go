@@ -28,6 +28,9 @@ const (
 	// VerbExtendHold moves the hold-until tag on while an install on an
 	// instance opsd started runs past it.
 	VerbExtendHold Verb = "extend-hold"
+	// VerbClearSkip removes a skip-until tag whose time has passed; the
+	// instance is decided on as usual from the next reconcile.
+	VerbClearSkip Verb = "clear-skip"
 	// VerbWait: something is under way (a command, a start); nothing to do
 	// now.
 	VerbWait Verb = "wait"
@@ -42,7 +45,7 @@ const (
 // acts reports whether carrying the verb out changes anything in AWS.
 func (v Verb) acts() bool {
 	switch v {
-	case VerbScan, VerbInstall, VerbWake, VerbStop, VerbRelease, VerbExtendHold:
+	case VerbScan, VerbInstall, VerbWake, VerbStop, VerbRelease, VerbExtendHold, VerbClearSkip:
 		return true
 	}
 	return false

@@ -39,6 +39,8 @@ import (
 //	    last_error: opsd:shutdown:last-error          # written by opsd on failure, removed on success
 //	    asg_capacity: opsd:shutdown:asg-capacity      # written by opsd: an ASG's min/max/desired before it was scaled to zero
 //	    patching_hold: opsd:patching:hold-until       # written by patching: left running in the off period until then (RFC 3339)
+//	    skip_until: opsd:shutdown:skip-until          # set by people: kept up until then (RFC 3339 or HH:MM); removed once passed
+//	    off_until: opsd:shutdown:off-until            # set by people: kept down until then; removed once passed
 //	  default_schedule: default      # for OOOShutdown=true and OutOfHoursShutdown
 //	  weekend_schedule: weekend      # for WeekendShutdown
 //	  schedules:                     # off periods; everything else is on
