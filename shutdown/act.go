@@ -67,6 +67,8 @@ func (a *actor) run(ctx context.Context, tasks []*task) {
 			start = append(start, t)
 		case t.r.Kind == KindASG:
 			a.scaleGroup(ctx, t)
+		case t.r.Kind == KindECSService:
+			a.scaleService(ctx, t)
 		case isRDS(t.r.Kind):
 			a.database(ctx, t)
 		}
@@ -85,7 +87,7 @@ func (a *actor) intend(ctx context.Context, tasks []*task) {
 	byKind := map[Kind][]*task{}
 	var kinds []Kind
 	for _, t := range tasks {
-		if t.d.Action != ActionStop || t.r.Kind == KindASG {
+		if t.d.Action != ActionStop || t.r.Kind == KindASG || t.r.Kind == KindECSService {
 			continue
 		}
 		if _, seen := byKind[t.r.Kind]; !seen {

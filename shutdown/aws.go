@@ -4,8 +4,10 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 )
 
@@ -39,10 +41,29 @@ type RDSAPI interface {
 	RemoveTagsFromResource(ctx context.Context, in *rds.RemoveTagsFromResourceInput, optFns ...func(*rds.Options)) (*rds.RemoveTagsFromResourceOutput, error)
 }
 
+// ECSAPI is the part of ECS the shutdown service calls.
+type ECSAPI interface {
+	ListClusters(ctx context.Context, in *ecs.ListClustersInput, optFns ...func(*ecs.Options)) (*ecs.ListClustersOutput, error)
+	ListServices(ctx context.Context, in *ecs.ListServicesInput, optFns ...func(*ecs.Options)) (*ecs.ListServicesOutput, error)
+	DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
+	UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, optFns ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error)
+	TagResource(ctx context.Context, in *ecs.TagResourceInput, optFns ...func(*ecs.Options)) (*ecs.TagResourceOutput, error)
+	UntagResource(ctx context.Context, in *ecs.UntagResourceInput, optFns ...func(*ecs.Options)) (*ecs.UntagResourceOutput, error)
+}
+
+// AppScalingAPI is the part of Application Auto Scaling the shutdown
+// service calls, for ECS services whose task count it scales.
+type AppScalingAPI interface {
+	DescribeScalableTargets(ctx context.Context, in *applicationautoscaling.DescribeScalableTargetsInput, optFns ...func(*applicationautoscaling.Options)) (*applicationautoscaling.DescribeScalableTargetsOutput, error)
+	RegisterScalableTarget(ctx context.Context, in *applicationautoscaling.RegisterScalableTargetInput, optFns ...func(*applicationautoscaling.Options)) (*applicationautoscaling.RegisterScalableTargetOutput, error)
+}
+
 var (
 	_ EC2API         = (*ec2.Client)(nil)
 	_ AutoScalingAPI = (*autoscaling.Client)(nil)
 	_ RDSAPI         = (*rds.Client)(nil)
+	_ ECSAPI         = (*ecs.Client)(nil)
+	_ AppScalingAPI  = (*applicationautoscaling.Client)(nil)
 )
 
 // Clients are the AWS clients for one account and region.
@@ -50,6 +71,8 @@ type Clients struct {
 	EC2         EC2API
 	AutoScaling AutoScalingAPI
 	RDS         RDSAPI
+	ECS         ECSAPI
+	AppScaling  AppScalingAPI
 }
 
 // NewClients returns the SDK's clients for cfg: the default
@@ -59,5 +82,7 @@ func NewClients(cfg aws.Config) Clients {
 		EC2:         ec2.NewFromConfig(cfg),
 		AutoScaling: autoscaling.NewFromConfig(cfg),
 		RDS:         rds.NewFromConfig(cfg),
+		ECS:         ecs.NewFromConfig(cfg),
+		AppScaling:  applicationautoscaling.NewFromConfig(cfg),
 	}
 }

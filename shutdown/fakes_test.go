@@ -516,7 +516,9 @@ func newFakes() *fakes {
 	return &fakes{ec2: &fakeEC2{}, asg: &fakeASG{}, rds: &fakeRDS{}}
 }
 
-func (f *fakes) clients() Clients { return Clients{EC2: f.ec2, AutoScaling: f.asg, RDS: f.rds} }
+func (f *fakes) clients() Clients {
+	return Clients{EC2: f.ec2, AutoScaling: f.asg, RDS: f.rds, ECS: fakeECS{}, AppScaling: fakeAppScaling{}}
+}
 
 // mutating returns every mutating call made to the fakes.
 func (f *fakes) mutating() []string {

@@ -13,6 +13,7 @@ const (
 	KindASG         Kind = "asg"
 	KindRDSInstance Kind = "rds-instance"
 	KindRDSCluster  Kind = "rds-cluster"
+	KindECSService  Kind = "ecs-service"
 )
 
 // State is a resource's observed state, reduced to what deciding needs.

@@ -39,7 +39,7 @@ func (ob observer) observe(ctx context.Context) ([]*resource, error) {
 	var out []*resource
 	var errs []error
 	for _, list := range []func(context.Context) ([]*resource, error){
-		ob.instances, ob.groups, ob.databases, ob.clusters,
+		ob.instances, ob.groups, ob.databases, ob.clusters, ob.services,
 	} {
 		rs, err := list(ctx)
 		out = append(out, rs...)

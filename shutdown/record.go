@@ -12,6 +12,7 @@ import (
 	asgtypes "github.com/aws/aws-sdk-go-v2/service/autoscaling/types"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 )
@@ -90,7 +91,7 @@ func (a *actor) clearStale(ctx context.Context, tasks []*task) {
 			keys = append(keys, a.keys.LastError)
 		}
 		if rec := t.d.RecordAfter(); rec != "" && rec != LastStop {
-			if _, ok := t.r.Tags[a.keys.ASGCapacity]; ok && t.r.Kind == KindASG {
+			if _, ok := t.r.Tags[a.keys.ASGCapacity]; ok && (t.r.Kind == KindASG || t.r.Kind == KindECSService) {
 				keys = append(keys, a.keys.ASGCapacity)
 			}
 		}
@@ -161,6 +162,8 @@ func (a *actor) setTags(ctx context.Context, k Kind, rs []*resource, tags map[st
 		})
 	case KindASG:
 		return each(rs, func(r *resource) error { return a.setGroupTags(ctx, r.ID, tags) })
+	case KindECSService:
+		return each(rs, func(r *resource) error { return a.setServiceTags(ctx, r, tags) })
 	default:
 		list := make([]rdstypes.Tag, 0, len(keys))
 		for _, key := range keys {
@@ -187,6 +190,11 @@ func (a *actor) removeTags(ctx context.Context, k Kind, rs []*resource, keys []s
 		}
 		return isolate(ctx, idsOf(rs), ec2Batch, func(ctx context.Context, ids []string) error {
 			_, err := a.c.EC2.DeleteTags(ctx, &ec2.DeleteTagsInput{Resources: ids, Tags: list})
+			return err
+		})
+	case KindECSService:
+		return each(rs, func(r *resource) error {
+			_, err := a.c.ECS.UntagResource(ctx, &ecs.UntagResourceInput{ResourceArn: aws.String(r.ARN), TagKeys: keys})
 			return err
 		})
 	case KindASG:

@@ -10,14 +10,21 @@ import (
 // on and what acting on it needs besides.
 type resource struct {
 	Observation
-	// ARN names an RDS instance or cluster for tagging.
+	// ARN names an RDS instance or cluster, or an ECS service, for
+	// tagging.
 	ARN string
+	// Cluster and Service name an ECS service; Scaled is set when
+	// Application Auto Scaling scales its task count (Capacity's min and
+	// max are then the scalable target's).
+	Cluster, Service string
+	Scaled           bool
 	// Hibernation is set for an EC2 instance launched with hibernation
 	// configured.
 	Hibernation bool
 	// StateReason is an EC2 instance's state reason, "code: message".
 	StateReason string
-	// Capacity is an Auto Scaling group's current capacity.
+	// Capacity is an Auto Scaling group's current capacity, or an ECS
+	// service's desired count (with its scalable target's min and max).
 	Capacity Capacity
 }
 

@@ -82,8 +82,8 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 // one AssumeRole per account; per account and region, the
 // DescribeInstances pages at MaxResults 1000, StopInstances in batches of
 // 1000, CreateTags in batches of 1000 for each of the markerWrites (each
-// writing both marker tags at once), and the one Auto Scaling and two RDS
-// listings that observe groups and databases.
+// writing both marker tags at once), and the one Auto Scaling, two RDS
+// and one ECS listings that observe groups, databases and services.
 func (e estate) floor() map[string]int64 {
 	t := int64(e.targets())
 	pages := int64(max(1, ceilDiv(e.instances, describePage)))
@@ -96,6 +96,7 @@ func (e estate) floor() map[string]int64 {
 		"autoscaling.DescribeAutoScalingGroups": t,
 		"rds.DescribeDBInstances":               t,
 		"rds.DescribeDBClusters":                t,
+		"ecs.ListClusters":                      t,
 	}
 }
 

@@ -40,6 +40,7 @@ var servicePrefixes = map[string]string{
 	"apigateway":               "apigateway",
 	"apigatewayv2":             "apigateway",
 	"autoscaling":              "autoscaling",
+	"applicationautoscaling":   "application-autoscaling",
 	"backup":                   "backup",
 	"cloudformation":           "cloudformation",
 	"cloudtrail":               "cloudtrail",

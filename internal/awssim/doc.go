@@ -14,7 +14,7 @@
 //     sends and EC2's MaxResults/NextToken paging, StopInstances,
 //     StartInstances, CreateTags and DeleteTags.
 //   - Auto Scaling DescribeAutoScalingGroups, RDS DescribeDBInstances and
-//     DescribeDBClusters, CloudWatch GetMetricStatistics and
+//     DescribeDBClusters, ECS ListClusters, CloudWatch GetMetricStatistics and
 //     DescribeAlarmsForMetric (AWS JSON 1.0, as opsd's dlq clients speak it
 //     to a custom endpoint): empty answers.
 //   - SQS (AWS JSON 1.0): ListQueues, GetQueueUrl, GetQueueAttributes,

@@ -4,7 +4,7 @@ import (
 	"net/http"
 )
 
-// serveEmptyListing answers the Auto Scaling and RDS listings opsd's
+// serveEmptyListing answers the Auto Scaling, RDS and ECS listings opsd's
 // shutdown service makes with empty lists: the simulated estate has EC2
 // instances only.
 func serveEmptyListing(w http.ResponseWriter, q *request) {
@@ -15,6 +15,8 @@ func serveEmptyListing(w http.ResponseWriter, q *request) {
 		writeQueryResult(w, q, "http://rds.amazonaws.com/doc/2014-10-31/", "<DBInstances/>")
 	case "rds.DescribeDBClusters":
 		writeQueryResult(w, q, "http://rds.amazonaws.com/doc/2014-10-31/", "<DBClusters/>")
+	case "ecs.ListClusters":
+		writeJSON(w, map[string]any{"clusterArns": []any{}})
 	default:
 		writeError(w, q, http.StatusBadRequest, "InvalidAction", "awssim does not simulate "+q.op())
 	}

@@ -115,7 +115,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.sts.serve(w, req)
 	case "ec2":
 		s.ec2.serve(w, req)
-	case "autoscaling", "rds":
+	case "autoscaling", "rds", "ecs":
 		serveEmptyListing(w, req)
 	case "monitoring":
 		serveCloudWatch(w, req)

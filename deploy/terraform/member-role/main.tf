@@ -141,6 +141,17 @@ resource "aws_iam_policy" "read" {
         ]
         Resource = "*"
       },
+      {
+        Sid    = "ECSServicesRead"
+        Effect = "Allow"
+        Action = [
+          "application-autoscaling:DescribeScalableTargets",
+          "ecs:DescribeServices",
+          "ecs:ListClusters",
+          "ecs:ListServices",
+        ]
+        Resource = "*"
+      },
     ]
   })
 }
@@ -165,12 +176,14 @@ resource "aws_iam_policy" "shutdown_patching" {
           "rds:StartDBInstance",
           "rds:StopDBCluster",
           "rds:StartDBCluster",
+          "ecs:UpdateService",
         ]
         Resource = [
           "arn:${local.partition}:ec2:*:${local.account_id}:instance/*",
           "arn:${local.partition}:autoscaling:*:${local.account_id}:autoScalingGroup:*:autoScalingGroupName/*",
           "arn:${local.partition}:rds:*:${local.account_id}:db:*",
           "arn:${local.partition}:rds:*:${local.account_id}:cluster:*",
+          "arn:${local.partition}:ecs:*:${local.account_id}:service/*/*",
         ]
         Condition = {
           Null = {
@@ -192,12 +205,15 @@ resource "aws_iam_policy" "shutdown_patching" {
           "autoscaling:DeleteTags",
           "rds:AddTagsToResource",
           "rds:RemoveTagsFromResource",
+          "ecs:TagResource",
+          "ecs:UntagResource",
         ]
         Resource = [
           "arn:${local.partition}:ec2:*:${local.account_id}:instance/*",
           "arn:${local.partition}:autoscaling:*:${local.account_id}:autoScalingGroup:*:autoScalingGroupName/*",
           "arn:${local.partition}:rds:*:${local.account_id}:db:*",
           "arn:${local.partition}:rds:*:${local.account_id}:cluster:*",
+          "arn:${local.partition}:ecs:*:${local.account_id}:service/*/*",
         ]
         Condition = {
           "ForAllValues:StringLike" = {
@@ -207,6 +223,12 @@ resource "aws_iam_policy" "shutdown_patching" {
             "aws:TagKeys" = "false"
           }
         }
+      },
+      {
+        Sid      = "ECSScalableTargets"
+        Effect   = "Allow"
+        Action   = ["application-autoscaling:RegisterScalableTarget"]
+        Resource = "arn:${local.partition}:application-autoscaling:*:${local.account_id}:scalable-target/*"
       },
       {
         Sid    = "StartEncryptedVolumes"
