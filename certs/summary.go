@@ -10,13 +10,13 @@ import (
 
 // summarize builds the run's one summary of the findings to tell,
 // grouped by owner (the certificates' TeamEmail or Application tag),
-// each certificate on one line with everything new about it. The owners
-// with the most urgent findings come first.
+// each certificate on one line with everything new about it. The most
+// urgent come first: errors before warnings, then the soonest expiry.
 func summarize(fresh []Finding, keys TagKeys) notify.Message {
 	type line struct {
 		cert  *Certificate
 		texts []string
-		worst Cause
+		urgency
 	}
 	byOwner := map[string][]*line{}
 	lineOf := map[*Certificate]*line{}
@@ -29,18 +29,18 @@ func summarize(fresh []Finding, keys TagKeys) notify.Message {
 		counts[f.Cause.Action()]++
 		l := lineOf[f.Cert]
 		if l == nil {
-			l = &line{cert: f.Cert, worst: f.Cause}
+			l = &line{cert: f.Cert, urgency: urgencyOf(f)}
 			lineOf[f.Cert] = l
 			o := keys.owner(f.Cert)
 			byOwner[o] = append(byOwner[o], l)
 		}
 		l.texts = append(l.texts, f.Reason())
-		l.worst = min(l.worst, f.Cause)
+		l.urgency = l.urgency.most(urgencyOf(f))
 	}
-	worst := func(ls []*line) Cause {
-		w := CauseExpiring
-		for _, l := range ls {
-			w = min(w, l.worst)
+	worst := func(ls []*line) urgency {
+		w := ls[0].urgency
+		for _, l := range ls[1:] {
+			w = w.most(l.urgency)
 		}
 		return w
 	}
@@ -49,7 +49,7 @@ func summarize(fresh []Finding, keys TagKeys) notify.Message {
 		owners = append(owners, o)
 	}
 	slices.SortFunc(owners, func(a, b string) int {
-		if d := int(worst(byOwner[a])) - int(worst(byOwner[b])); d != 0 {
+		if d := worst(byOwner[a]).compare(worst(byOwner[b])); d != 0 {
 			return d
 		}
 		return strings.Compare(a, b)
@@ -57,7 +57,7 @@ func summarize(fresh []Finding, keys TagKeys) notify.Message {
 	var text []string
 	for _, o := range owners {
 		ls := byOwner[o]
-		slices.SortStableFunc(ls, func(a, b *line) int { return int(a.worst) - int(b.worst) })
+		slices.SortStableFunc(ls, func(a, b *line) int { return a.compare(b.urgency) })
 		text = append(text, "*"+o+"*")
 		for _, l := range ls {
 			text = append(text, fmt.Sprintf("• `%s` (%s, %s): %s", l.cert.name(), l.cert.target(), l.cert.ARN, strings.Join(l.texts, "; ")))
@@ -91,4 +91,34 @@ func title(n int, counts map[string]int) string {
 		noun = "certificate needs"
 	}
 	return fmt.Sprintf("Certificates: %d %s a person (%s)", n, noun, strings.Join(parts, ", "))
+}
+
+// urgency orders findings for the summary: errors before warnings, then
+// the soonest expiry.
+type urgency struct {
+	error    bool
+	daysLeft int
+}
+
+func urgencyOf(f Finding) urgency {
+	return urgency{error: f.Severity() == notify.Error, daysLeft: f.DaysLeft}
+}
+
+// compare is negative when u is more urgent than v.
+func (u urgency) compare(v urgency) int {
+	if u.error != v.error {
+		if u.error {
+			return -1
+		}
+		return 1
+	}
+	return u.daysLeft - v.daysLeft
+}
+
+// most is the more urgent of u and v.
+func (u urgency) most(v urgency) urgency {
+	if v.compare(u) < 0 {
+		return v
+	}
+	return u
 }
