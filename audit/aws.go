@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -164,6 +165,7 @@ type Clients struct {
 	Logs        LogsAPI
 	SQS         SQSAPI
 	EFS         EFSAPI
+	ACM         ACMAPI
 }
 
 // NewClients returns the SDK's clients for cfg: the default
@@ -194,5 +196,6 @@ func NewClients(cfg aws.Config) Clients {
 		Logs:       cloudwatchlogs.NewFromConfig(cfg),
 		SQS:        sqs.NewFromConfig(cfg),
 		EFS:        efs.NewFromConfig(cfg),
+		ACM:        acm.NewFromConfig(cfg),
 	}
 }

@@ -41,6 +41,7 @@ func collectors() []collector {
 		{SourceLogs, collectLogGroups},
 		{SourceSQS, collectQueues},
 		{SourceEFS, collectFileSystems},
+		{SourceACM, collectCertificates},
 	}
 }
 

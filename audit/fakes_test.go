@@ -105,7 +105,7 @@ func (f *fakeAccount) clients() Clients {
 		RDS: fakeRDS{f}, SNS: fakeSNS{f}, OpenSearch: fakeOpenSearch{f}, S3: fakeS3{f}, Kafka: fakeKafka{f},
 		DynamoDB: fakeDynamoDB{f}, Redshift: fakeRedshift{f}, APIGateway: fakeAPIGateway{f}, Lambda: fakeLambda{f},
 		EC2: fakeEC2{f}, AutoScaling: fakeAutoScaling{f}, CloudWatch: fakeCloudWatch{f}, Synthetics: fakeSynthetics{f},
-		Logs: fakeLogs{f}, SQS: fakeSQS{f}, EFS: fakeEFS{f},
+		Logs: fakeLogs{f}, SQS: fakeSQS{f}, EFS: fakeEFS{f}, ACM: fakeACM{fakeAccount: f},
 	}
 }
 

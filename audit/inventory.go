@@ -82,6 +82,8 @@ func sourceOf(k Kind) Source {
 		return SourceEC2
 	case KindASG:
 		return SourceAutoScaling
+	case KindCertificate:
+		return SourceACM
 	}
 	return ""
 }
@@ -124,6 +126,7 @@ type Inventory struct {
 	FileSystems   []FileSystem
 	Instances     []Instance
 	Groups        []Group
+	Certificates  []Certificate
 
 	// Failed holds the collectors that could not list their resources
 	// here, with why. Their checks are reported as not assessed, never

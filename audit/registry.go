@@ -28,6 +28,7 @@ func registry() []Check {
 		// Reliability
 		checkDynamoDBPITR(),
 		checkBackupPolicyTag(),
+		checkCertificatesRenew(),
 		// Cost
 		checkDatabaseEngine(),
 		checkDynamoDBGSIs(),
