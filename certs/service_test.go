@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,18 +18,27 @@ import (
 	"github.com/opsd-dev/opsd/state"
 )
 
-// estate is a fake ACM per account/region.
-type estate map[string]*fakeACM
+// estate is a fake ACM per account/region, made on first use (from the
+// fan-out's goroutines too).
+type estate struct {
+	mu sync.Mutex
+	m  map[string]*fakeACM
+}
 
-func (e estate) at(where string) *fakeACM {
-	if e[where] == nil {
-		e[where] = &fakeACM{tags: map[string][]types.Tag{}}
+func (e *estate) at(where string) *fakeACM {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.m == nil {
+		e.m = map[string]*fakeACM{}
 	}
-	return e[where]
+	if e.m[where] == nil {
+		e.m[where] = &fakeACM{tags: map[string][]types.Tag{}}
+	}
+	return e.m[where]
 }
 
 // add puts a certificate detail in account/region and tags it.
-func (e estate) add(where string, d types.CertificateDetail, tags ...string) {
+func (e *estate) add(where string, d types.CertificateDetail, tags ...string) {
 	f := e.at(where)
 	f.certs = append(f.certs, d)
 	for i := 0; i+1 < len(tags); i += 2 {
@@ -51,14 +61,14 @@ func detail(where, id, domain string, typ types.CertificateType, notAfter time.T
 
 type harness struct {
 	t      *testing.T
-	estate estate
+	estate *estate
 	rec    *notify.Recorder
 	svc    *Service
 	cfg    Config
 }
 
 func newHarness(t *testing.T, regions ...string) *harness {
-	h := &harness{t: t, estate: estate{}, rec: &notify.Recorder{}, cfg: DefaultConfig()}
+	h := &harness{t: t, estate: &estate{}, rec: &notify.Recorder{}, cfg: DefaultConfig()}
 	if len(regions) == 0 {
 		regions = []string{"eu-west-2"}
 	}
@@ -261,13 +271,13 @@ func TestPagesAndExtraRegions(t *testing.T) {
 	if len(res.Actions) != 7 {
 		t.Fatalf("%d actions, want one per certificate over three pages", len(res.Actions))
 	}
-	for where, f := range h.estate {
+	for where, f := range h.estate.m {
 		if f.calls["ListCertificates"] == 0 {
 			t.Errorf("%s was not looked in", where)
 		}
 	}
-	if len(h.estate) != 6 {
-		t.Errorf("looked in %d targets, want 2 accounts × (eu-west-2, us-east-1 once, eu-west-1)", len(h.estate))
+	if len(h.estate.m) != 6 {
+		t.Errorf("looked in %d targets, want 2 accounts × (eu-west-2, us-east-1 once, eu-west-1)", len(h.estate.m))
 	}
 }
 
