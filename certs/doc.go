@@ -24,8 +24,13 @@
 //
 // ListCertificates is asked for every key type and key pair origin: by
 // default ACM lists only RSA_1024 and RSA_2048 certificates, so an ECDSA
-// or RSA_4096 certificate would be missed. Tags are read only for the
-// certificates with findings, to group them by owner.
+// or RSA_4096 certificate would be missed. A certificate whose summary
+// already rules out any finding ([Quiet]: issued by ACM, eligible for
+// renewal, further from expiry than the largest threshold and ACM's
+// 60-day renewal window) is not described, so a large estate costs one
+// DescribeCertificate per certificate only near its expiry or when it
+// will not renew. Tags are read only for the certificates with findings,
+// to group them by owner.
 //
 // # Telling once
 //

@@ -57,7 +57,9 @@ func (f *fakeACM) ListCertificates(_ context.Context, in *acm.ListCertificatesIn
 	}
 	out := &acm.ListCertificatesOutput{}
 	for i := start; i < len(f.certs) && i < start+size; i++ {
-		out.CertificateSummaryList = append(out.CertificateSummaryList, types.CertificateSummary{CertificateArn: f.certs[i].CertificateArn})
+		d := f.certs[i]
+		out.CertificateSummaryList = append(out.CertificateSummaryList, types.CertificateSummary{CertificateArn: d.CertificateArn,
+			Type: d.Type, Status: d.Status, RenewalEligibility: d.RenewalEligibility, NotAfter: d.NotAfter, InUse: aws.Bool(len(d.InUseBy) > 0)})
 	}
 	if start+size < len(f.certs) {
 		out.NextToken = aws.String(fmt.Sprint(start + size))

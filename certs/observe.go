@@ -21,11 +21,12 @@ func listInput() *acm.ListCertificatesInput {
 	}
 }
 
-// observe lists and describes every certificate of one account and
-// region. A certificate that cannot be described is left out and its
-// failure returned with the others'; one deleted between the list and
-// the describe is skipped.
-func observe(ctx context.Context, api ACMAPI, account, region string) ([]Certificate, error) {
+// observe lists the certificates of one account and region and
+// describes those that quiet does not rule out (see [Quiet]). A
+// certificate that cannot be described is left out and its failure
+// returned with the others'; one deleted between the list and the
+// describe is skipped.
+func observe(ctx context.Context, api ACMAPI, account, region string, quiet func(types.CertificateSummary) bool) ([]Certificate, error) {
 	var out []Certificate
 	var errs []error
 	p := acm.NewListCertificatesPaginator(api, listInput())
@@ -35,6 +36,9 @@ func observe(ctx context.Context, api ACMAPI, account, region string) ([]Certifi
 			return out, fmt.Errorf("list acm certificates: %w", err)
 		}
 		for _, s := range page.CertificateSummaryList {
+			if quiet(s) {
+				continue
+			}
 			arn := aws.ToString(s.CertificateArn)
 			d, err := api.DescribeCertificate(ctx, &acm.DescribeCertificateInput{CertificateArn: aws.String(arn)})
 			switch {

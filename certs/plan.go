@@ -233,6 +233,30 @@ func planOne(c *Certificate, now time.Time, thresholds []int) []Finding {
 	return out
 }
 
+// renewalWindow is how long before expiry ACM starts the managed renewal
+// of a certificate it issued: up to 60 days.
+const renewalWindow = 60 * 24 * time.Hour
+
+// Quiet reports whether a certificate that ListCertificates summarises
+// with typ, status, eligibility and notAfter can have no finding as of
+// now, so it need not be described: issued by ACM (publicly or from a
+// private CA), ISSUED, ELIGIBLE for managed renewal, and further from
+// its expiry than both the largest of warnDays and ACM's renewal window
+// (before which no renewal can be pending or have failed). A summary
+// that lacks any of these is never quiet.
+func Quiet(typ, status, eligibility string, notAfter, now time.Time, warnDays []int) bool {
+	if typ != TypeAmazonIssued && typ != TypePrivate || status != StatusIssued || eligibility != Eligible || notAfter.IsZero() {
+		return false
+	}
+	horizon := renewalWindow
+	for _, d := range warnDays {
+		horizon = max(horizon, time.Duration(d)*24*time.Hour)
+	}
+	// A day more, so a certificate is described from the run before it
+	// crosses the horizon.
+	return notAfter.Sub(now) > horizon+24*time.Hour
+}
+
 // daysLeft is left in whole days, rounded down; negative once expired.
 func daysLeft(left time.Duration) int {
 	d := left / (24 * time.Hour)

@@ -188,3 +188,45 @@ func TestKeyDistinguishesRenewalReasons(t *testing.T) {
 		t.Errorf("a renewal that fails for a new reason has the same key %q", a.Key())
 	}
 }
+
+func TestQuiet(t *testing.T) {
+	warn := []int{45, 30, 14, 7, 1}
+	tests := []struct {
+		name                     string
+		typ, status, eligibility string
+		days                     float64
+		want                     bool
+	}{
+		{"ACM-issued, eligible, far from expiry", TypeAmazonIssued, StatusIssued, Eligible, 200, true},
+		{"private, eligible, far from expiry", TypePrivate, StatusIssued, Eligible, 200, true},
+		{"within ACM's renewal window, a day's margin", TypeAmazonIssued, StatusIssued, Eligible, 60.5, false},
+		{"just outside window and margin", TypeAmazonIssued, StatusIssued, Eligible, 61.1, true},
+		{"imported", TypeImported, StatusIssued, Ineligible, 200, false},
+		{"ineligible (not in use)", TypeAmazonIssued, StatusIssued, Ineligible, 200, false},
+		{"expired", TypeAmazonIssued, StatusExpired, Eligible, 200, false},
+		{"summary without eligibility", TypeAmazonIssued, StatusIssued, "", 200, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Quiet(tt.typ, tt.status, tt.eligibility, planNow.Add(time.Duration(tt.days*float64(24*time.Hour))), planNow, warn); got != tt.want {
+				t.Errorf("Quiet = %v, want %v", got, tt.want)
+			}
+		})
+	}
+	if Quiet(TypeAmazonIssued, StatusIssued, Eligible, planNow.Add(80*24*time.Hour), planNow, []int{90}) {
+		t.Error("a certificate within the largest threshold is quiet")
+	}
+	if Quiet(TypeAmazonIssued, StatusIssued, Eligible, time.Time{}, planNow, warn) {
+		t.Error("a summary without NotAfter is quiet")
+	}
+	// Nothing quiet has a finding.
+	for _, days := range []float64{61.1, 100, 390} {
+		c := cert(days)
+		if !Quiet(c.Type, c.Status, c.RenewalEligibility, c.NotAfter, planNow, warn) {
+			t.Fatalf("%v days: not quiet", days)
+		}
+		if f := Plan([]Certificate{c}, planNow, warn); len(f) > 0 {
+			t.Errorf("%v days: quiet but found %v", days, f)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm/types"
 
 	"github.com/opsd-dev/opsd/accounts"
 	"github.com/opsd-dev/opsd/notify"
@@ -142,7 +143,9 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 // is what could not be read; the findings about what could are kept.
 func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, now time.Time) (*targetRun, error) {
 	api := s.deps.Clients(t.Config).ACM
-	certs, err := observe(ctx, api, t.Account, t.Region)
+	certs, err := observe(ctx, api, t.Account, t.Region, func(c types.CertificateSummary) bool {
+		return Quiet(string(c.Type), string(c.Status), string(c.RenewalEligibility), aws.ToTime(c.NotAfter), now, s.cfg.WarnDays)
+	})
 	tr := &targetRun{target: t, complete: err == nil}
 	tr.findings = Plan(certs, now, s.cfg.WarnDays)
 	if tagErr := readTags(ctx, api, tr.findings); tagErr != nil {

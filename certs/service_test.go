@@ -291,3 +291,17 @@ func TestTagsAreReadOnlyForCertificatesWithFindings(t *testing.T) {
 		t.Errorf("%d tag reads, want 1", n)
 	}
 }
+
+func TestQuietCertificatesAreNotDescribed(t *testing.T) {
+	h := newHarness(t)
+	where := "111111111111/eu-west-2"
+	h.estate.add(where, detail(where, "far", "far.example.org", types.CertificateTypeAmazonIssued, days(200), "alb"))
+	h.estate.add(where, detail(where, "near", "near.example.org", types.CertificateTypeAmazonIssued, days(50), "alb"))
+	res := h.run(reconcile.Plan, t0)
+	if n := h.estate.at(where).calls["DescribeCertificate"]; n != 1 {
+		t.Errorf("%d describes, want only the certificate within ACM's renewal window", n)
+	}
+	if len(res.Actions) != 0 {
+		t.Errorf("actions %+v", res.Actions)
+	}
+}
