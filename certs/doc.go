@@ -43,5 +43,7 @@
 // the summary was delivered, and kept in the state store (state.go), so a
 // restart or a new leader repeats nothing. What is no longer found in an
 // account and region that was read completely is forgotten; one that
-// could not be read keeps what it had.
+// could not be read keeps what it had. An account or region that could
+// not be read (or only in part) is named in the summary once, until it
+// fails differently (another AWS error code) or recovers and fails again.
 package certs

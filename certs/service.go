@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/acm/types"
+	"github.com/aws/smithy-go"
 
 	"github.com/opsd-dev/opsd/accounts"
 	"github.com/opsd-dev/opsd/notify"
@@ -51,6 +53,9 @@ type Service struct {
 	// told are the keys of the findings already told, by target
 	// (account/region).
 	told map[string]map[string]bool
+	// lastErrors are the keys of the target failures already told, so an
+	// account or region that cannot be read is told once, not every run.
+	lastErrors map[string]bool
 }
 
 var _ reconcile.Service = (*Service)(nil)
@@ -67,7 +72,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Service{cfg: cfg, deps: deps, log: log, told: map[string]map[string]bool{}}, nil
+	return &Service{cfg: cfg, deps: deps, log: log, told: map[string]map[string]bool{}, lastErrors: map[string]bool{}}, nil
 }
 
 // Name is "certs".
@@ -127,14 +132,20 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 	if req.Mode != reconcile.Apply {
 		return res
 	}
+	newErrs, errKeys := s.freshErrors(res.Errors)
 	delivered := true
-	if len(fresh) > 0 {
-		if err := s.tell(ctx, summarize(fresh, s.cfg.Tags)); err != nil {
+	if len(fresh) > 0 || len(newErrs) > 0 {
+		if err := s.tell(ctx, summarize(fresh, newErrs, s.cfg.Tags)); err != nil {
 			res.Errors = append(res.Errors, err)
 			delivered = false
 		}
 	}
 	s.remember(runs, delivered)
+	if delivered {
+		s.mu.Lock()
+		s.lastErrors = errKeys
+		s.mu.Unlock()
+	}
 	s.saveState(context.WithoutCancel(ctx))
 	return res
 }
@@ -279,4 +290,54 @@ func (s *Service) remember(runs []*targetRun, delivered bool) {
 		}
 		s.told[where] = now
 	}
+}
+
+// freshErrors returns the failures of errs not told before, and the keys
+// of all of errs.
+func (s *Service) freshErrors(errs []error) ([]error, map[string]bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	keys := make(map[string]bool, len(errs))
+	var fresh []error
+	for _, err := range errs {
+		k := errorKey(err)
+		if !s.lastErrors[k] && !keys[k] {
+			fresh = append(fresh, err)
+		}
+		keys[k] = true
+	}
+	return fresh, keys
+}
+
+// errorKey identifies a target's failure across runs: its account and
+// region and the AWS error codes in it, not the text, which carries
+// request ids.
+func errorKey(err error) string {
+	where := ""
+	var te *accounts.TargetError
+	if errors.As(err, &te) {
+		where = te.Target.String()
+	}
+	codes := map[string]bool{}
+	var walk func(error)
+	walk = func(e error) {
+		if api, ok := e.(smithy.APIError); ok {
+			codes[api.ErrorCode()] = true
+		}
+		switch u := e.(type) {
+		case interface{ Unwrap() []error }:
+			for _, inner := range u.Unwrap() {
+				walk(inner)
+			}
+		case interface{ Unwrap() error }:
+			if inner := u.Unwrap(); inner != nil {
+				walk(inner)
+			}
+		}
+	}
+	walk(err)
+	if len(codes) == 0 {
+		return where + " failed"
+	}
+	return where + " " + strings.Join(slices.Sorted(maps.Keys(codes)), ",")
 }

@@ -10,7 +10,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/service/acm/types"
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
 
 	"github.com/opsd-dev/opsd/accounts"
 	"github.com/opsd-dev/opsd/notify"
@@ -226,20 +229,34 @@ func TestUndeliveredSummaryIsToldAgain(t *testing.T) {
 	}
 }
 
-func TestAFailedRegionKeepsWhatItTold(t *testing.T) {
+func TestAFailedRegionKeepsWhatItToldAndIsToldOnce(t *testing.T) {
 	h := newHarness(t)
 	where := "111111111111/eu-west-2"
 	h.estate.add(where, detail(where, "a", "api.example.org", types.CertificateTypeAmazonIssued, days(20), "alb"))
 	h.run(reconcile.Apply, t0)
-	h.estate.at(where).failList = errors.New("throttled")
+	h.estate.at(where).failList = &smithy.GenericAPIError{Code: "ThrottlingException", Message: "rate exceeded"}
 	res := h.run(reconcile.Apply, t0.Add(time.Hour))
-	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), "list acm certificates: throttled") || !strings.Contains(res.Errors[0].Error(), "111111111111") {
+	if len(res.Errors) != 1 || !strings.Contains(res.Errors[0].Error(), "list acm certificates: api error ThrottlingException") || !strings.Contains(res.Errors[0].Error(), "111111111111") {
 		t.Fatalf("errors %v, want the failed listing named with its account", res.Errors)
 	}
-	h.estate.at(where).failList = nil
+	msgs := h.rec.Messages()
+	if len(msgs) != 2 || msgs[1].Title != "Certificates: 1 account/region(s) could not be looked at" || msgs[1].Severity != notify.Error ||
+		!strings.Contains(msgs[1].Text, "account 111111111111 region eu-west-2: list acm certificates") {
+		t.Fatalf("after the failure: %d messages, last %+v", len(msgs), msgs[len(msgs)-1])
+	}
 	h.run(reconcile.Apply, t0.Add(2*time.Hour))
-	if n := len(h.rec.Messages()); n != 1 {
-		t.Fatalf("%d messages after the region came back, want no repeat", n)
+	if n := len(h.rec.Messages()); n != 2 {
+		t.Fatalf("%d messages after the same failure again, want it told once", n)
+	}
+	h.estate.at(where).failList = nil
+	h.run(reconcile.Apply, t0.Add(3*time.Hour))
+	if n := len(h.rec.Messages()); n != 2 {
+		t.Fatalf("%d messages after the region came back, want no repeat of its findings", n)
+	}
+	h.estate.at(where).failList = errors.New("connection reset")
+	h.run(reconcile.Apply, t0.Add(4*time.Hour))
+	if n := len(h.rec.Messages()); n != 3 {
+		t.Fatalf("%d messages after a new failure, want it told", n)
 	}
 }
 
@@ -303,5 +320,22 @@ func TestQuietCertificatesAreNotDescribed(t *testing.T) {
 	}
 	if len(res.Actions) != 0 {
 		t.Errorf("actions %+v", res.Actions)
+	}
+}
+
+func TestErrorKeyIgnoresRequestIDs(t *testing.T) {
+	sdkErr := func(requestID string) error {
+		return &accounts.TargetError{Target: accounts.Target{Account: "111111111111", Region: "eu-west-2"},
+			Err: errors.Join(fmt.Errorf("list acm certificates: %w", &smithy.OperationError{ServiceID: "ACM", OperationName: "ListCertificates",
+				Err: &awshttp.ResponseError{RequestID: requestID, ResponseError: &smithyhttp.ResponseError{
+					Err: &smithy.GenericAPIError{Code: "AccessDeniedException", Message: "not authorized"}}}}),
+				errors.New("list tags of acm certificate x: timeout"))}
+	}
+	a, b := errorKey(sdkErr("req-1")), errorKey(sdkErr("req-2"))
+	if a != b || a != "111111111111/eu-west-2 AccessDeniedException" {
+		t.Errorf("keys %q and %q, want one key naming the target and the code", a, b)
+	}
+	if k := errorKey(&accounts.TargetError{Target: accounts.Target{Account: "1", Region: "r"}, Err: errors.New("dial tcp: refused")}); k != "1/r failed" {
+		t.Errorf("key %q", k)
 	}
 }

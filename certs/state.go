@@ -12,9 +12,11 @@ import (
 const stateKey = "memory"
 
 // savedState is the service's document in the state store: the keys of
-// the findings already told, by target (account/region).
+// the findings already told, by target (account/region), and of the
+// target failures already told.
 type savedState struct {
-	Told map[string][]string `json:"told"`
+	Told   map[string][]string `json:"told"`
+	Errors []string            `json:"errors"`
 }
 
 // loadState replaces what the service told with the stored state, when
@@ -35,6 +37,10 @@ func (s *Service) loadState(ctx context.Context) {
 		}
 		s.told[where] = set
 	}
+	s.lastErrors = map[string]bool{}
+	for _, k := range st.Errors {
+		s.lastErrors[k] = true
+	}
 }
 
 // saveState stores what the service told after an Apply run.
@@ -43,7 +49,7 @@ func (s *Service) saveState(ctx context.Context) {
 		return
 	}
 	s.mu.Lock()
-	st := savedState{Told: make(map[string][]string, len(s.told))}
+	st := savedState{Told: make(map[string][]string, len(s.told)), Errors: slices.Sorted(maps.Keys(s.lastErrors))}
 	for where, keys := range s.told {
 		st.Told[where] = slices.Sorted(maps.Keys(keys))
 	}

@@ -12,7 +12,10 @@ import (
 // grouped by owner (the certificates' TeamEmail or Application tag),
 // each certificate on one line with everything new about it. The most
 // urgent come first: errors before warnings, then the soonest expiry.
-func summarize(fresh []Finding, keys TagKeys) notify.Message {
+//
+// errs are the accounts and regions newly not looked in (or only in
+// part); they close the summary, and make it an error.
+func summarize(fresh []Finding, errs []error, keys TagKeys) notify.Message {
 	type line struct {
 		cert  *Certificate
 		texts []string
@@ -63,17 +66,28 @@ func summarize(fresh []Finding, keys TagKeys) notify.Message {
 			text = append(text, fmt.Sprintf("• `%s` (%s, %s): %s", l.cert.name(), l.cert.target(), l.cert.ARN, strings.Join(l.texts, "; ")))
 		}
 	}
+	if len(errs) > 0 {
+		sev = notify.Error
+		text = append(text, "*Not looked at (or only in part)*")
+		for _, err := range errs {
+			text = append(text, "• "+err.Error())
+		}
+	}
 	return notify.Message{
 		Kind:     notify.KindCerts,
 		Severity: sev,
-		Title:    title(len(lineOf), counts),
+		Title:    title(len(lineOf), counts, len(errs)),
 		Text:     strings.Join(text, "\n"),
 	}
 }
 
 // title is the summary's one line: how many certificates, and how many
-// findings of each kind, most urgent first.
-func title(n int, counts map[string]int) string {
+// findings of each kind, most urgent first; and how many accounts and
+// regions newly failed.
+func title(n int, counts map[string]int, failed int) string {
+	if n == 0 {
+		return fmt.Sprintf("Certificates: %d account/region(s) could not be looked at", failed)
+	}
 	var parts []string
 	for _, k := range []struct{ action, label string }{
 		{CauseExpiredInUse.Action(), "expired and in use"},
@@ -90,7 +104,11 @@ func title(n int, counts map[string]int) string {
 	if n == 1 {
 		noun = "certificate needs"
 	}
-	return fmt.Sprintf("Certificates: %d %s a person (%s)", n, noun, strings.Join(parts, ", "))
+	t := fmt.Sprintf("Certificates: %d %s a person (%s)", n, noun, strings.Join(parts, ", "))
+	if failed > 0 {
+		t += fmt.Sprintf("; %d account/region(s) could not be looked at", failed)
+	}
+	return t
 }
 
 // urgency orders findings for the summary: errors before warnings, then
