@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
@@ -193,6 +194,7 @@ type Clients struct {
 	EFS         EFSAPI
 	ELB         ELBAPI
 	ELBv2       ELBv2API
+	ACM         ACMAPI
 }
 
 // NewClients returns the SDK's clients for cfg: the default
@@ -225,5 +227,6 @@ func NewClients(cfg aws.Config) Clients {
 		EFS:        efs.NewFromConfig(cfg),
 		ELB:        elb.NewFromConfig(cfg),
 		ELBv2:      elbv2.NewFromConfig(cfg),
+		ACM:        acm.NewFromConfig(cfg),
 	}
 }

@@ -45,6 +45,7 @@ func collectors() []collector {
 		{SourceSecurityGroups, collectSecurityGroups},
 		{SourceELB, collectClassicLoadBalancers},
 		{SourceELBv2, collectLoadBalancers},
+		{SourceACM, collectCertificates},
 	}
 }
 

@@ -108,6 +108,7 @@ func (f *fakeAccount) clients() Clients {
 		DynamoDB: fakeDynamoDB{f}, Redshift: fakeRedshift{f}, APIGateway: fakeAPIGateway{f}, Lambda: fakeLambda{f},
 		EC2: fakeEC2{f}, AutoScaling: fakeAutoScaling{f}, CloudWatch: fakeCloudWatch{f}, Synthetics: fakeSynthetics{f},
 		Logs: fakeLogs{f}, SQS: fakeSQS{f}, EFS: fakeEFS{f}, ELB: fakeELB{f}, ELBv2: fakeELBv2{f},
+		ACM: fakeACM{fakeAccount: f},
 	}
 }
 

@@ -766,6 +766,7 @@ func (w *world) build() {
 	w.function("payments", role, payDB)
 	w.function("legacy", role, payDB)
 	w.storage("legacy")
+	w.certificates()
 }
 
 // service returns the audit service over the proxy, its AWS calls guarded
@@ -837,6 +838,7 @@ func legacyFailures() []string {
 		"monitoring.sns-delivery-logging legacy-events",
 		"monitoring.dlq-alarm legacy-dlq",
 		"reliability.dynamodb-pitr legacy-items",
+		"reliability.certificates-renew legacy.example.org",
 		"cost.database-engine legacy-db",
 		"cost.dynamodb-gsi-limit legacy-items",
 		"security.security-group-open-ports legacy-open",
@@ -871,6 +873,7 @@ func legacyFailures() []string {
 // SDK names them (service id: operation).
 func auditOperations() []string {
 	return []string{
+		"ACM:DescribeCertificate", "ACM:ListCertificates", "ACM:ListTagsForCertificate",
 		"API Gateway:GetResources", "API Gateway:GetRestApis", "API Gateway:GetStages",
 		"Auto Scaling:DescribeAutoScalingGroups",
 		"CloudWatch Logs:DescribeLogGroups", "CloudWatch Logs:ListTagsForResource",

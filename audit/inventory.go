@@ -103,6 +103,8 @@ func sourceOf(k Kind) Source {
 		return SourceELB
 	case KindLoadBalancer:
 		return SourceELBv2
+	case KindCertificate:
+		return SourceACM
 	}
 	return ""
 }
@@ -150,6 +152,7 @@ type Inventory struct {
 	Zones          []string
 	SecurityGroups []SecurityGroup
 	LoadBalancers  []LoadBalancer
+	Certificates   []Certificate
 
 	// Failed holds the collectors that could not list their resources
 	// here, with why. Their checks are reported as not assessed, never

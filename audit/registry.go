@@ -35,6 +35,7 @@ func registry() []Check {
 		checkDynamoDBPITR(),
 		checkBackupPolicyTag(),
 		checkQueueLongPolling(),
+		checkCertificatesRenew(),
 		// Cost
 		checkDatabaseEngine(),
 		checkDynamoDBGSIs(),

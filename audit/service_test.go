@@ -275,7 +275,7 @@ func TestEveryCollectorFailingIsOneError(t *testing.T) {
 	f := h.fakes[testAccount]
 	for _, op := range []string{"DescribeDBInstances", "ListTopics", "ListDomainNames", "ListBuckets", "ListClustersV2", "ListTables", "DescribeClusters",
 		"GetRestApis", "ListFunctions", "DescribeRouteTables", "DescribeInstances", "DescribeAutoScalingGroups", "DescribeAlarms", "DescribeCanaries",
-		"DescribeLogGroups", "ListQueues", "DescribeFileSystems", "DescribeAvailabilityZones", "DescribeSecurityGroups", "DescribeLoadBalancers"} {
+		"DescribeLogGroups", "ListQueues", "DescribeFileSystems", "DescribeAvailabilityZones", "DescribeSecurityGroups", "DescribeLoadBalancers", "ListCertificates"} {
 		f.fail[op] = denied
 	}
 	res := h.run(t, 4, reconcile.Plan)

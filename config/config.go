@@ -9,6 +9,7 @@ import (
 
 	"github.com/opsd-dev/opsd/audit"
 	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/certs"
 	"github.com/opsd-dev/opsd/dlq"
 	"github.com/opsd-dev/opsd/monitor"
 	"github.com/opsd-dev/opsd/patching"
@@ -34,6 +35,7 @@ type Config struct {
 	Monitor  monitor.Config  `koanf:"monitor"`
 	DLQ      dlq.Config      `koanf:"dlq"`
 	Audit    audit.Config    `koanf:"audit"`
+	Certs    certs.Config    `koanf:"certs"`
 }
 
 // AWS says where opsd acts and how it calls AWS.
@@ -92,7 +94,7 @@ type Slack struct {
 	// Channel receives every kind of message that Channels does not route.
 	Channel string `koanf:"channel"`
 	// Channels routes a kind of event (shutdown, patching, backup, monitor,
-	// dlq, audit) to its own channel.
+	// dlq, audit, certs) to its own channel.
 	Channels map[string]string `koanf:"channels"`
 	// APIURL is a Slack-compatible API endpoint; empty for Slack itself.
 	APIURL string `koanf:"api_url"`
@@ -129,6 +131,7 @@ func (c *Config) services() []service {
 		{"monitor", c.Monitor.Enabled, c.Monitor.Schedule, c.Monitor.Validate},
 		{"dlq", c.DLQ.Enabled, c.DLQ.Schedule, c.DLQ.Validate},
 		{"audit", c.Audit.Enabled, c.Audit.Schedule, c.Audit.Validate},
+		{"certs", c.Certs.Enabled, c.Certs.Schedule, c.Certs.Validate},
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 
 	"github.com/opsd-dev/opsd/audit"
 	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/certs"
 	"github.com/opsd-dev/opsd/dlq"
 	"github.com/opsd-dev/opsd/monitor"
 	"github.com/opsd-dev/opsd/patching"
@@ -31,5 +32,6 @@ func Default() Config {
 		Monitor:   monitor.DefaultConfig(),
 		DLQ:       dlq.DefaultConfig(),
 		Audit:     audit.DefaultConfig(),
+		Certs:     certs.DefaultConfig(),
 	}
 }

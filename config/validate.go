@@ -168,9 +168,9 @@ func (s Slack) validate() []error {
 	}
 	for kind := range s.Channels {
 		switch kind {
-		case "shutdown", "patching", "backup", "monitor", "dlq", "audit":
+		case "shutdown", "patching", "backup", "monitor", "dlq", "audit", "certs":
 		default:
-			add("notify.slack.channels."+kind, "unknown kind of event (shutdown, patching, backup, monitor, dlq, audit)")
+			add("notify.slack.channels."+kind, "unknown kind of event (shutdown, patching, backup, monitor, dlq, audit, certs)")
 		}
 	}
 	return p

@@ -37,10 +37,10 @@ func Select(services []reconcile.Service, only []string) ([]reconcile.Service, e
 
 func errNotEnabled(name string) error {
 	switch name {
-	case "shutdown", "patching", "backup", "monitor", "dlq", "audit":
+	case "shutdown", "patching", "backup", "monitor", "dlq", "audit", "certs":
 		return fmt.Errorf("service %s is not enabled in the configuration (%s.enabled: true)", name, name)
 	}
-	return fmt.Errorf("no service is called %q (shutdown, patching, backup, monitor, dlq, audit)", name)
+	return fmt.Errorf("no service is called %q (shutdown, patching, backup, monitor, dlq, audit, certs)", name)
 }
 
 // ParseOnly splits a comma-separated --only value.

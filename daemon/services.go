@@ -7,6 +7,7 @@ import (
 
 	"github.com/opsd-dev/opsd/audit"
 	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/certs"
 	"github.com/opsd-dev/opsd/dlq"
 	"github.com/opsd-dev/opsd/monitor"
 	"github.com/opsd-dev/opsd/patching"
@@ -44,6 +45,10 @@ func Build(env *Env) ([]reconcile.Service, error) {
 		}},
 		{audit.ServiceName, c.Audit.Enabled, func() (reconcile.Service, error) {
 			return NewAudit(env)
+		}},
+		{certs.ServiceName, c.Certs.Enabled, func() (reconcile.Service, error) {
+			return certs.New(c.Certs, certs.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
+				Logger: env.Logger.With("service", certs.ServiceName), State: env.stateStore()})
 		}},
 	}
 	var out []reconcile.Service

@@ -16,6 +16,7 @@ const (
 	KindMonitor  Kind = "monitor"
 	KindDLQ      Kind = "dlq"
 	KindAudit    Kind = "audit"
+	KindCerts    Kind = "certs"
 )
 
 // Severity says how urgently a message needs a person.

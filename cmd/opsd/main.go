@@ -1,6 +1,7 @@
 // Command opsd is the cloud engineering operations daemon: overnight
-// shutdown, patching, backups, alarms and dead-letter queues for every
-// account and region it is given, driven by resource tags.
+// shutdown, patching, backups, alarms, dead-letter queues and certificate
+// expiry for every account and region it is given, driven by resource
+// tags.
 package main
 
 import (

@@ -243,7 +243,7 @@ func TestHubEnvironmentIsConfig(t *testing.T) {
 	bin := opsdbin.Build(t)
 	for name, more := range map[string]map[string]any{
 		"defaults":  nil,
-		"all on":    {"ManageHubAccount": "true", "Regions": "eu-west-2,eu-west-1", "EnableShutdown": "true", "EnablePatching": "true", "EnableBackup": "true", "EnableMonitor": "true", "EnableDlq": "true", "EnableAudit": "true"},
+		"all on":    {"ManageHubAccount": "true", "Regions": "eu-west-2,eu-west-1", "EnableShutdown": "true", "EnablePatching": "true", "EnableBackup": "true", "EnableMonitor": "true", "EnableDlq": "true", "EnableAudit": "true", "EnableCerts": "true"},
 		"no bucket": {"CreateArchiveBucket": "false"},
 		"excluded":  {"ExcludedAccountIds": "222222222222,333333333333"},
 	} {

@@ -354,7 +354,7 @@ func TestHubEnvironmentIsConfig(t *testing.T) {
 		"defaults": {"organization_id": cty.StringVal("o-exampleorgid")},
 		// The variables of hub.yaml's "no bucket" case; and no bucket made.
 		"all on": {"organization_id": cty.StringVal("o-exampleorgid"), "manage_hub_account": cty.True, "regions": strList("eu-west-2", "eu-west-1"),
-			"enable_shutdown": cty.True, "enable_patching": cty.True, "enable_backup": cty.True, "enable_monitor": cty.True, "enable_dlq": cty.True, "enable_audit": cty.True},
+			"enable_shutdown": cty.True, "enable_patching": cty.True, "enable_backup": cty.True, "enable_monitor": cty.True, "enable_dlq": cty.True, "enable_audit": cty.True, "enable_certs": cty.True},
 		"no bucket": {"create_archive_bucket": cty.False},
 		"excluded":  {"organization_id": cty.StringVal("o-exampleorgid"), "excluded_account_ids": strList("222222222222", "333333333333")},
 	} {

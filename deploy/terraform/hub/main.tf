@@ -36,6 +36,7 @@ locals {
     OPSD_MONITOR__ENABLED                   = tostring(var.enable_monitor)
     OPSD_DLQ__ENABLED                       = tostring(var.enable_dlq)
     OPSD_AUDIT__ENABLED                     = tostring(var.enable_audit)
+    OPSD_CERTS__ENABLED                     = tostring(var.enable_certs)
     OPSD_LOG__LEVEL                         = "info"
     OTEL_SERVICE_NAME                       = "opsd"
   }

@@ -150,6 +150,12 @@ variable "enable_audit" {
   default     = false
 }
 
+variable "enable_certs" {
+  description = "ACM certificate expiry and renewal reports (certs.enabled)."
+  type        = bool
+  default     = false
+}
+
 variable "slack_token_parameter_name" {
   description = "The SSM Parameter Store SecureString holding the Slack bot token, in this account and region (notify.slack.token_ssm_parameter); create it first. opsd reads it with its task role at start-up and on reload."
   type        = string

@@ -152,6 +152,16 @@ resource "aws_iam_policy" "read" {
         ]
         Resource = "*"
       },
+      {
+        Sid    = "CertificatesRead"
+        Effect = "Allow"
+        Action = [
+          "acm:DescribeCertificate",
+          "acm:ListCertificates",
+          "acm:ListTagsForCertificate",
+        ]
+        Resource = "*"
+      },
     ]
   })
 }
