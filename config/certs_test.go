@@ -22,6 +22,11 @@ func TestCertsIsOffUntilEnabledWithTheSeedDefaults(t *testing.T) {
 		!slices.Equal(cfg.Certs.ExtraRegions, []string{"us-east-1", "eu-west-1"}) || cfg.Certs.Tags.TeamEmail != "TeamEmail" {
 		t.Fatalf("certs config %+v", cfg.Certs)
 	}
+	// A list of numbers from the environment, as a list of text.
+	cfg, err = Parse([]byte("aws: {regions: [eu-west-2]}\n"), []string{"OPSD_CERTS__WARN_DAYS=30, 7"})
+	if err != nil || !slices.Equal(cfg.Certs.WarnDays, []int{30, 7}) {
+		t.Fatalf("OPSD_CERTS__WARN_DAYS=30, 7: %v, %v", err, cfg)
+	}
 }
 
 func TestCertsProblemsAreListedWithTheirKeys(t *testing.T) {

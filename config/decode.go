@@ -150,9 +150,9 @@ func (tc *typeChecker) section(v, def any, path string, field func(key string) (
 }
 
 // list checks a list. It takes text (an environment variable's) as a
-// comma-separated list of text, spaces around the commas dropped, where
-// the list holds text; text where it holds maps of keys is a problem that
-// says to set it in the file. An empty map is an empty list and any other
+// comma-separated list, spaces around the commas dropped, where the list
+// holds text, numbers, booleans or durations; text where it holds maps of
+// keys is a problem that says to set it in the file. An empty map is an empty list and any other
 // single value a list of one.
 func (tc *typeChecker) list(v any, elem reflect.Type, path string) (any, bool) {
 	var items []any
@@ -164,7 +164,7 @@ func (tc *typeChecker) list(v any, elem reflect.Type, path string) (any, bool) {
 			tc.fail(path, "%q is text, and this is a list of maps of keys: set it in the YAML file", x)
 			return nil, false
 		}
-		if elem != typeOfString {
+		if k := elem.Kind(); k == reflect.Slice || k == reflect.Interface {
 			items = []any{x}
 			break
 		}

@@ -31,6 +31,8 @@ func TestTypeErrorsSayWhatWasFoundAndWhatIsWanted(t *testing.T) {
 			`shutdown.enabled: "maybe" is not true or false (from environment variable OPSD_SHUTDOWN__ENABLED)`},
 		{"list of maps from the environment", ``, []string{"OPSD_AWS__ACCOUNTS=111111111111,222222222222"},
 			`aws.accounts: "111111111111,222222222222" is text, and this is a list of maps of keys: set it in the YAML file (from environment variable OPSD_AWS__ACCOUNTS)`},
+		{"number list item from the environment", ``, []string{"OPSD_CERTS__WARN_DAYS=30, soon"},
+			`certs.warn_days[1]: "soon" is not a whole number (from environment variable OPSD_CERTS__WARN_DAYS)`},
 		{"list item from the environment", ``, []string{"OPSD_AWS__REGIONS=eu-west-1, mars-1"},
 			`aws.regions[1]: "mars-1" is not an AWS region name (e.g. eu-west-2) (from environment variable OPSD_AWS__REGIONS)`},
 		{"duration from words", `dlq: {burst_gap: 1 hour}`, nil,
