@@ -25,7 +25,7 @@ func Build(env *Env) ([]reconcile.Service, error) {
 	}{
 		{shutdown.ServiceName, c.Shutdown.Enabled, func() (reconcile.Service, error) {
 			return shutdown.New(c.Shutdown, shutdown.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
-				Logger: env.Logger.With("service", shutdown.ServiceName), Location: env.Location})
+				Logger: env.Logger.With("service", shutdown.ServiceName), Location: env.Location, State: env.stateStore()})
 		}},
 		{patching.ServiceName, c.Patching.Enabled, func() (reconcile.Service, error) {
 			return patching.New(c.Patching, patching.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,

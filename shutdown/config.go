@@ -41,6 +41,8 @@ import (
 //	    patching_hold: opsd:patching:hold-until       # written by patching: left running in the off period until then (RFC 3339)
 //	    skip_until: opsd:shutdown:skip-until          # set by people: kept up until then (RFC 3339 or HH:MM); removed once passed
 //	    off_until: opsd:shutdown:off-until            # set by people: kept down until then; removed once passed
+//	    application: Application     # the owner, for the notice before a stop
+//	    team_email: TeamEmail        # the owner's team, first choice for grouping notices
 //	  default_schedule: default      # for OOOShutdown=true and OutOfHoursShutdown
 //	  weekend_schedule: weekend      # for WeekendShutdown
 //	  schedules:                     # off periods; everything else is on
@@ -56,6 +58,7 @@ import (
 //	  holidays_file: ""              # one YYYY-MM-DD per line, # comments
 //	  hibernate: false               # hibernate EC2 instances that support it
 //	  rds_restop: true               # stop again a database AWS restarted after 7 days stopped
+//	  notice_before: 0s              # e.g. 30m: tell each owner this long before a stop what will stop, and the tag that keeps it up
 //
 // See [Period] for how a period is written.
 type Config struct {
@@ -95,6 +98,10 @@ type Config struct {
 	// RDSRestop stops again, while its off period lasts, a database that
 	// AWS started by itself after it had been stopped for 7 days.
 	RDSRestop bool `koanf:"rds_restop"`
+	// NoticeBefore, when above zero, tells each owner this long before an
+	// off period begins which of their resources will stop, with the tag
+	// that keeps one up; once per resource and stop.
+	NoticeBefore time.Duration `koanf:"notice_before"`
 }
 
 // TagKeys are the tag keys the service reads and writes. Keys are
@@ -130,6 +137,10 @@ type TagKeys struct {
 	// OffUntil is set by people: a time until which the resource is kept
 	// down. opsd removes it once the time has passed.
 	OffUntil string `koanf:"off_until"`
+	// Application and TeamEmail name a resource's owner, for grouping the
+	// notices before a stop (TeamEmail first).
+	Application string `koanf:"application"`
+	TeamEmail   string `koanf:"team_email"`
 }
 
 // Schedule is a named schedule: the periods a resource is off, in a
@@ -211,6 +222,8 @@ func DefaultTagKeys() TagKeys {
 		PatchingHold: "opsd:patching:hold-until",
 		SkipUntil:    "opsd:shutdown:skip-until",
 		OffUntil:     "opsd:shutdown:off-until",
+		Application:  "Application",
+		TeamEmail:    "TeamEmail",
 	}
 }
 

@@ -14,6 +14,7 @@ type outcome struct {
 	account, region string
 	actions         *packer
 	digest          *digest
+	notices         []notice
 }
 
 // sortOutcomes orders outcomes by account and region, keeping target
@@ -47,8 +48,10 @@ func joinSameTarget(outs []outcome) []outcome {
 		}
 		var actions []reconcile.Action
 		var sum *digest
+		var notices []notice
 		for _, o := range outs[from:to] {
 			actions = o.actions.appendTo(actions)
+			notices = append(notices, o.notices...)
 			if o.digest != nil {
 				if sum == nil {
 					sum = newDigest()
@@ -64,7 +67,7 @@ func joinSameTarget(outs []outcome) []outcome {
 		if sum != nil {
 			sum.sortLines()
 		}
-		joined = append(joined, outcome{account: outs[from].account, region: outs[from].region, actions: p, digest: sum})
+		joined = append(joined, outcome{account: outs[from].account, region: outs[from].region, actions: p, digest: sum, notices: notices})
 		from = to
 	}
 	return joined

@@ -81,6 +81,7 @@ func (p *Planner) Decide(o Observation, now time.Time) Decision {
 		if out, ok := d.decideOverride(ov); ok {
 			return out
 		}
+		d.Override = ov
 	case ov.Set():
 		d.Override, d.ClearOverride = ov, true
 	}

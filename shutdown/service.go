@@ -14,6 +14,7 @@ import (
 	"github.com/opsd-dev/opsd/accounts"
 	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
+	"github.com/opsd-dev/opsd/state"
 )
 
 // Deps are what the shutdown service is given by the daemon.
@@ -31,6 +32,9 @@ type Deps struct {
 	// Clients builds the AWS clients for a target from its configuration;
 	// nil means [NewClients], the SDK's. Tests pass fakes.
 	Clients func(aws.Config) Clients
+	// State keeps the notices already sent between runs and replicas; nil
+	// keeps them in memory only.
+	State state.Keeper
 }
 
 // Service is the overnight shutdown service.
@@ -44,6 +48,10 @@ type Service struct {
 	// lastErrors are the target errors of the last Apply reconcile, so an
 	// account that cannot be reached is told once, not every run.
 	lastErrors map[string]bool
+	// noticed are the notices before a stop already sent: resource and
+	// stop time → the stop time, loaded from and saved to Deps.State.
+	noticed       map[string]time.Time
+	noticesLoaded bool
 }
 
 var _ reconcile.Service = (*Service)(nil)
@@ -106,13 +114,16 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 		res.Actions = make([]reconcile.Action, 0, n)
 	}
 	sum := newDigest()
+	var notices []notice
 	for i := range outs {
 		res.Actions = outs[i].actions.appendTo(res.Actions)
 		sum.merge(outs[i].digest)
+		notices = append(notices, outs[i].notices...)
 		outs[i] = outcome{}
 	}
 	if req.Mode == reconcile.Apply {
 		s.notify(ctx, req, sum, res.Errors, &res)
+		s.sendNotices(ctx, req.Now, notices, &res)
 	}
 	return res
 }
@@ -146,6 +157,7 @@ func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, req re
 		for _, tk := range tasks {
 			out.digest.add(tk, s.cfg.Tags.LastError)
 		}
+		out.notices = s.notices(tasks, req.Now)
 	}
 	return out, err
 }

@@ -25,6 +25,9 @@ func (c Config) Validate(path string) []error {
 	if c.Timeout <= 0 {
 		errs = append(errs, fieldErrorf(path+".timeout", "must be positive, got %s", c.Timeout))
 	}
+	if c.NoticeBefore < 0 || c.NoticeBefore > 12*time.Hour {
+		errs = append(errs, fieldErrorf(path+".notice_before", "must be 0 (no notice) to 12h, got %s", c.NoticeBefore))
+	}
 	errs = append(errs, c.validateEnvironments(path)...)
 	errs = append(errs, c.Tags.validate(path+".tags")...)
 	errs = append(errs, c.validateSchedules(path)...)
@@ -130,6 +133,8 @@ func (k TagKeys) fields() []tagField {
 		{"patching_hold", k.PatchingHold},
 		{"skip_until", k.SkipUntil},
 		{"off_until", k.OffUntil},
+		{"application", k.Application},
+		{"team_email", k.TeamEmail},
 	}
 }
 
