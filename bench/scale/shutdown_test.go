@@ -208,12 +208,13 @@ func TestFloorArithmetic(t *testing.T) {
 	want := map[string]int64{
 		"sts.AssumeRole": 500, "ec2.DescribeInstances": 1000, "ec2.StopInstances": 1000, "ec2.CreateTags": 2000,
 		"autoscaling.DescribeAutoScalingGroups": 1000, "rds.DescribeDBInstances": 1000, "rds.DescribeDBClusters": 1000,
+		"ecs.ListClusters": 1000,
 	}
 	if fmt.Sprint(f) != fmt.Sprint(want) {
 		t.Errorf("floor %v, want %v", f, want)
 	}
-	// 7,500 calls, 16 at a time, 30 ms each: 469 rounds.
-	if got := floorWall(f, e.concurrency, e.latency); got != 469*30*time.Millisecond {
+	// 8,500 calls, 16 at a time, 30 ms each: 532 rounds.
+	if got := floorWall(f, e.concurrency, e.latency); got != 532*30*time.Millisecond {
 		t.Errorf("floor wall %s", got)
 	}
 	big := estate{accounts: 1, regions: []string{"eu-west-2"}, instances: 2500}.floor()
