@@ -31,7 +31,7 @@ type targetRun struct {
 	// jobStores are the data stores by ARN, to tell whose a job's
 	// resource is.
 	jobStores map[string]Store
-	jobsSince  time.Time
+	jobsSince time.Time
 	// stale are resources whose latest backup is too old; staleComplete
 	// is false when stores or protected resources could not be listed.
 	stale         []StaleBackup
