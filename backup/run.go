@@ -28,10 +28,10 @@ type targetRun struct {
 	// jobsListed says whether they could be, jobsSince from when.
 	jobs       []types.BackupJob
 	jobsListed bool
+	jobsSince  time.Time
 	// jobStores are the data stores by ARN, to tell whose a job's
 	// resource is.
 	jobStores map[string]Store
-	jobsSince time.Time
 	// stale are resources whose latest backup is too old; staleComplete
 	// is false when stores or protected resources could not be listed.
 	stale         []StaleBackup
