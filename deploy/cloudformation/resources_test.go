@@ -249,7 +249,7 @@ func TestHubEnvironmentIsConfig(t *testing.T) {
 		"all on":    {"ManageHubAccount": "true", "Regions": "eu-west-2,eu-west-1", "EnableShutdown": "true", "EnablePatching": "true", "EnableBackup": "true", "EnableMonitor": "true", "EnableDlq": "true", "EnableAudit": "true"},
 		"no bucket": {"CreateArchiveBucket": "false"},
 		"excluded":  {"ExcludedAccountIds": "222222222222,333333333333"},
-		"paging":    {"PagerDutyRoutingKeyParameterName": "/opsd/pagerduty/routing-key", "EventTopicName": "opsd-events"},
+		"paging":    {"PagerdutyRoutingKeyParameterName": "/opsd/pagerduty/routing-key", "EventTopicName": "opsd-events"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := environment(t, hubScope(t, more))
