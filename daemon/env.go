@@ -119,7 +119,7 @@ func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, err
 			return nil, err
 		}
 		if topic != nil {
-			n = notify.Multi{n, topic}
+			n = notify.Multi{n, notify.BestEffort{Notifier: topic, Logger: logger}}
 		}
 		if pagers == nil && opts.Mode == reconcile.Apply {
 			if pagers, err = newPagers(ctx, cfg.Notify, base, topic); err != nil {

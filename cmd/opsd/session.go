@@ -55,8 +55,8 @@ func newSession(ctx context.Context, cfg *config.Config, mode reconcile.Mode, no
 	}
 	slack := false
 	if mode == reconcile.Apply {
-		_, isLog := env.Notifier.(notify.LogNotifier)
-		slack = !isLog
+		// A token (or its parameter) is Slack; NewEnv has read it already.
+		slack = cfg.Notify.Slack.Token != "" || cfg.Notify.Slack.TokenSSMParameter != ""
 		env.Notifier = notify.Multi{env.Notifier, rec}
 	}
 	services, err := daemon.Build(env)
