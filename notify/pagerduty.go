@@ -148,7 +148,7 @@ func (p *PagerDuty) Page(ctx context.Context, ev PageEvent) error {
 	if ev.Action == Trigger {
 		summary := ev.Summary
 		if len(summary) > maxSummary {
-			summary = summary[:maxSummary]
+			summary = strings.ToValidUTF8(summary[:maxSummary], "")
 		}
 		body.Payload = &pdPayload{Summary: summary, Source: ev.Source, Severity: string(ev.Severity),
 			Component: ev.Component, Group: ev.Group, Class: ev.Class, CustomDetails: ev.Details}

@@ -1,6 +1,8 @@
 package paging
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"maps"
@@ -24,10 +26,21 @@ type Incident struct {
 	Details   map[string]string `json:"details,omitempty"`
 }
 
+// maxKey is the longest dedup key PagerDuty takes.
+const maxKey = 255
+
 // Key is the dedup key of a condition on a resource: the same condition
-// on the same resource is always the same incident.
+// on the same resource is always the same incident. A key longer than
+// PagerDuty takes (a resource named by a long ARN) keeps its readable
+// start and ends with a hash of the whole.
 func Key(service, account, region, resource, condition string) string {
-	return strings.Join([]string{"opsd", service, account, region, resource, condition}, "/")
+	k := strings.Join([]string{"opsd", service, account, region, resource, condition}, "/")
+	if len(k) <= maxKey {
+		return k
+	}
+	sum := sha256.Sum256([]byte(k))
+	tail := "/" + hex.EncodeToString(sum[:16])
+	return k[:maxKey-len(tail)] + tail
 }
 
 // Decision is what one result means for paging.

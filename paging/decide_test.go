@@ -3,6 +3,7 @@ package paging
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -193,5 +194,19 @@ func TestTriggerEventSaysWhatAndWhere(t *testing.T) {
 	}
 	if ev.Details["job_id"] != "j-1" || ev.Details["service"] != "backup" || ev.Labels.Environment != "Prod" {
 		t.Errorf("details = %v, labels = %+v", ev.Details, ev.Labels)
+	}
+}
+
+func TestLongKeysFitPagerDutyAndStayStable(t *testing.T) {
+	long := "arn:aws:rds:eu-west-2:111111111111:cluster:" + strings.Repeat("x", 300)
+	k := Key("backup", acct, region, long, CondBackupJobFailed)
+	if len(k) > 255 || k != Key("backup", acct, region, long, CondBackupJobFailed) {
+		t.Errorf("key %q (%d chars) is too long or unstable", k, len(k))
+	}
+	if k == Key("backup", acct, region, long+"y", CondBackupJobFailed) {
+		t.Error("two resources share a key")
+	}
+	if !strings.HasPrefix(k, "opsd/backup/111111111111/eu-west-2/arn:aws:rds") {
+		t.Errorf("key %q lost its readable start", k)
 	}
 }
