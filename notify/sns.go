@@ -43,7 +43,12 @@ type SNSMessage struct {
 	Fields   []Field  `json:"fields,omitempty"`
 	Table    *Table   `json:"table,omitempty"`
 	Labels   Labels   `json:"labels"`
+	// Truncated says the text was cut and the table left out to fit SNS.
+	Truncated bool `json:"truncated,omitempty"`
 }
+
+// maxSNSMessage is the most SNS publishes in one message (256 KiB).
+const maxSNSMessage = 256 * 1024
 
 // SNSPage is the JSON document published for a page event.
 type SNSPage struct {
@@ -55,6 +60,13 @@ type SNSPage struct {
 func (s *SNS) Notify(ctx context.Context, msg Message) error {
 	doc := SNSMessage{Type: "message", Kind: msg.Kind, Severity: msg.Severity, Title: msg.Title, Text: msg.Text,
 		Fields: msg.Fields, Table: msg.Table, Labels: msg.Labels}
+	if data, err := json.Marshal(doc); err == nil && len(data) > maxSNSMessage {
+		// A summary of a large fleet: what SNS takes, marked as cut.
+		doc.Table, doc.Truncated = nil, true
+		if len(doc.Text) > maxSNSMessage/2 {
+			doc.Text = strings.ToValidUTF8(doc.Text[:maxSNSMessage/2], "")
+		}
+	}
 	if err := s.publish(ctx, doc, "message", string(msg.Kind), string(msg.Severity)); err != nil {
 		return fmt.Errorf("publish %s message %q to sns topic %s: %w", msg.Kind, msg.Title, s.topic, err)
 	}

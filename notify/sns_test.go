@@ -133,3 +133,31 @@ func TestSNSNamesTheTopicWhenPublishingFails(t *testing.T) {
 		t.Errorf("err = %v, want it to start %q", err, want)
 	}
 }
+
+type capturePublish struct{ in *sns.PublishInput }
+
+func (c *capturePublish) Publish(_ context.Context, in *sns.PublishInput, _ ...func(*sns.Options)) (*sns.PublishOutput, error) {
+	c.in = in
+	return &sns.PublishOutput{}, nil
+}
+
+func TestSNSCutsAMessageTooLargeToPublish(t *testing.T) {
+	c := &capturePublish{}
+	pub, _ := NewSNS(c, "arn:aws:sns:eu-west-2:123456789012:opsd-events")
+	rows := make([][]string, 20000)
+	for i := range rows {
+		rows[i] = []string{"123456789012", "development", "1", "0", "0", "0"}
+	}
+	msg := Message{Kind: KindShutdown, Severity: Info, Title: "big", Text: strings.Repeat("• a line about a resource\n", 20000), Table: &Table{Columns: []string{"a"}, Rows: rows}}
+	if err := pub.Notify(context.Background(), msg); err != nil {
+		t.Fatal(err)
+	}
+	body := aws.ToString(c.in.Message)
+	var doc SNSMessage
+	if err := json.Unmarshal([]byte(body), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(body) > maxSNSMessage || !doc.Truncated || doc.Table != nil || doc.Title != "big" {
+		t.Errorf("published %d bytes, truncated %v, table %v", len(body), doc.Truncated, doc.Table != nil)
+	}
+}
