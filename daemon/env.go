@@ -121,7 +121,7 @@ func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, err
 		if topic != nil {
 			n = notify.Multi{n, notify.BestEffort{Notifier: topic, Logger: logger}}
 		}
-		if pagers == nil && opts.Mode == reconcile.Apply {
+		if pagers == nil && opts.Mode == reconcile.Apply && cfg.Notify.Paging() {
 			if pagers, err = newPagers(ctx, cfg.Notify, base, topic); err != nil {
 				return nil, err
 			}
