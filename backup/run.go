@@ -2,12 +2,14 @@ package backup
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 
 	"github.com/opsd-dev/opsd/accounts"
+	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
 )
 
@@ -27,6 +29,9 @@ type targetRun struct {
 	jobs       []types.BackupJob
 	jobsListed bool
 	jobsSince  time.Time
+	// jobStores are the data stores by ARN, to tell whose a job's
+	// resource is.
+	jobStores map[string]Store
 	// stale are resources whose latest backup is too old; staleComplete
 	// is false when stores or protected resources could not be listed.
 	stale         []StaleBackup
@@ -129,6 +134,7 @@ func (r *targetRun) actions(mode reconcile.Mode, keys TagKeys, now time.Time) []
 		if c := j.CreationDate; c != nil {
 			a.Details["created"] = c.UTC().Format(time.RFC3339)
 		}
+		ownerDetails(a.Details, r.jobLabels(j, keys))
 		out = append(out, a)
 	}
 	for _, s := range r.stale {
@@ -150,6 +156,36 @@ func storeDetails(d map[string]string, s Store, keys TagKeys) {
 		d["name"] = n
 	}
 	d["owner"] = keys.owner(s)
+}
+
+// jobLabels say whose and where the job's resource is: its account and
+// region, and its owner tags when it is a data store the run listed.
+func (r *targetRun) jobLabels(j types.BackupJob, keys TagKeys) notify.Labels {
+	if s, ok := r.jobStores[aws.ToString(j.ResourceArn)]; ok {
+		return storeLabels(s, keys)
+	}
+	return notify.Labels{Account: r.t.Account, Region: r.t.Region}
+}
+
+// storeLabels say whose and where s is.
+func storeLabels(s Store, keys TagKeys) notify.Labels {
+	tag := func(k string) string {
+		if k == "" {
+			return ""
+		}
+		return strings.TrimSpace(s.Tags[k])
+	}
+	return notify.Labels{Account: s.Account, Region: s.Region, Environment: tag(keys.Environment),
+		Application: tag(keys.Application), TeamEmail: tag(keys.TeamEmail)}
+}
+
+// ownerDetails adds the owner labels l knows to an action's details.
+func ownerDetails(d map[string]string, l notify.Labels) {
+	for k, v := range map[string]string{"environment": l.Environment, "application": l.Application, "team_email": l.TeamEmail} {
+		if v != "" {
+			d[k] = v
+		}
+	}
 }
 
 // jobResource names a backup job's resource: its name, or its ARN.

@@ -252,6 +252,12 @@ func (s *Service) health(ctx context.Context, c Clients, run *targetRun, stores 
 	jobs, err := ho.jobs(ctx, run.jobsSince)
 	run.jobs = jobs
 	run.jobsListed = err == nil
+	run.jobStores = make(map[string]Store, len(stores))
+	for _, st := range stores {
+		if st.ARN != "" {
+			run.jobStores[st.ARN] = st
+		}
+	}
 	if err != nil {
 		errs = append(errs, err)
 	}
@@ -322,6 +328,7 @@ func (s *Service) notify(ctx context.Context, req reconcile.Request, runs []*tar
 		msgs = append(msgs, m)
 	}
 	if m, ok := summarizeHealth(newJobs, newStale, req.Now); ok {
+		m.Labels = healthLabels(runs, newJobs, newStale, s.cfg.Tags)
 		msgs = append(msgs, m)
 	}
 	if s.deps.Notifier == nil {

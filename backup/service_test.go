@@ -381,6 +381,16 @@ func TestServiceHealth(t *testing.T) {
 	if len(health) != 1 || health[0].Title != "Backup health: 3 job(s) failed, 1 stale backup(s)" {
 		t.Errorf("health = %+v", health)
 	}
+	// The jobs and the stale backup are all i-prod's: the alert is labelled
+	// with its account, region and environment, and so is each job.
+	if len(health) == 1 && (health[0].Labels.Environment != "production" || health[0].Labels.Region != "eu-west-2" || health[0].Labels.Account == "") {
+		t.Errorf("health labels = %+v", health[0].Labels)
+	}
+	for _, a := range res.Actions {
+		if a.Action == "report-backup-job" && a.Details["environment"] != "production" {
+			t.Errorf("job %s details = %v, want environment production from i-prod's tag", a.Details["job_id"], a.Details)
+		}
+	}
 	n := len(h.rec.Messages())
 	h.run(now.Add(30*time.Minute), reconcile.Apply)
 	if m := h.messagesSince(n); len(m) != 0 {

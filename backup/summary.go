@@ -265,3 +265,20 @@ func sortedKeys[V any](m map[string]V) []string {
 	sort.Strings(out)
 	return out
 }
+
+// healthLabels are the labels every job and stale backup the health alert
+// tells of share: routed by owner when they all have one owner.
+func healthLabels(runs []*targetRun, jobs map[string][]types.BackupJob, stale map[string][]StaleBackup, keys TagKeys) notify.Labels {
+	var ls []notify.Labels
+	for _, r := range runs {
+		for _, j := range jobs[r.t.String()] {
+			ls = append(ls, r.jobLabels(j, keys))
+		}
+	}
+	for _, where := range sortedKeys(stale) {
+		for _, s := range stale[where] {
+			ls = append(ls, storeLabels(s.Store, keys))
+		}
+	}
+	return notify.CommonLabels(ls...)
+}

@@ -83,6 +83,57 @@ type HTTP struct {
 // Notify configures where people hear from opsd.
 type Notify struct {
 	Slack Slack `koanf:"slack"`
+	// Routes send messages to Slack channels by what they are about; the
+	// first that matches wins, then slack.channels and slack.channel.
+	Routes []Route `koanf:"routes"`
+	// PagerDuty pages for critical conditions.
+	PagerDuty PagerDuty `koanf:"pagerduty"`
+	// SNS publishes every message and page event to a topic.
+	SNS SNS `koanf:"sns"`
+}
+
+// Route sends the messages it matches to a Slack channel. Every list set
+// must contain the message's value; an empty list matches anything.
+type Route struct {
+	// Services are kinds of event: shutdown, patching, backup, monitor,
+	// dlq, audit.
+	Services []string `koanf:"services"`
+	// Severities are info, warning, error.
+	Severities []string `koanf:"severities"`
+	// Accounts are 12-digit account ids.
+	Accounts []string `koanf:"accounts"`
+	// Environments, Applications and TeamEmails are the owner's tag values
+	// (case-insensitive).
+	Environments []string `koanf:"environments"`
+	Applications []string `koanf:"applications"`
+	TeamEmails   []string `koanf:"team_emails"`
+	// Channel receives the matching messages.
+	Channel string `koanf:"channel"`
+}
+
+// PagerDuty configures paging through the PagerDuty Events API v2. With no
+// routing key nothing pages.
+type PagerDuty struct {
+	// RoutingKeySSMParameter names an SSM Parameter Store SecureString
+	// holding the integration's routing key, read at start-up and on
+	// reload.
+	RoutingKeySSMParameter string `koanf:"routing_key_ssm_parameter"`
+	// RoutingKey is the routing key itself, for tests; use the parameter.
+	RoutingKey Secret `koanf:"routing_key"`
+	// EventsURL is the Events API's base URL.
+	EventsURL string `koanf:"events_url"`
+	// ProductionEnvironments are the Environment tag values that page.
+	ProductionEnvironments []string `koanf:"production_environments"`
+}
+
+// SNS configures publishing to an SNS topic. Empty topic_arn: off.
+type SNS struct {
+	TopicARN string `koanf:"topic_arn"`
+}
+
+// Paging reports whether anything receives page events.
+func (n Notify) Paging() bool {
+	return n.PagerDuty.RoutingKey != "" || n.PagerDuty.RoutingKeySSMParameter != "" || n.SNS.TopicARN != ""
 }
 
 // Slack configures Slack delivery. With no token, messages go to the log.

@@ -22,7 +22,11 @@ func Default() Config {
 			CallTimeout: 30 * time.Second,
 			MaxAttempts: 5,
 		},
-		HTTP:      HTTP{Listen: "127.0.0.1:9102"},
+		HTTP: HTTP{Listen: "127.0.0.1:9102"},
+		Notify: Notify{PagerDuty: PagerDuty{
+			EventsURL:              "https://events.pagerduty.com",
+			ProductionEnvironments: []string{"production", "prod"},
+		}},
 		Scheduler: Scheduler{GracePeriod: 60 * time.Second, History: 20},
 		Log:       Log{Level: "info"},
 		HA:        HA{Table: "opsd-lease", CreateTable: true, Name: "opsd", TTL: 30 * time.Second},

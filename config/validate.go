@@ -45,7 +45,7 @@ func (c *Config) Validate() *ValidationError {
 	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 		add("http.listen", "%q is not host:port: %v", c.HTTP.Listen, err)
 	}
-	p = append(p, c.Notify.Slack.validate()...)
+	p = append(p, c.Notify.validate()...)
 	if c.Scheduler.GracePeriod < 0 {
 		add("scheduler.grace_period", "must not be negative, got %s", c.Scheduler.GracePeriod)
 	}

@@ -272,7 +272,7 @@ func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) er
 		if a, ok := svc.(*audit.Service); ok {
 			assessor = a
 		}
-		job := Job(svc, reconcile.Apply, func() reconcile.Request { return reconcile.Request{Now: env.Now()} }, d.tel.Metrics, nil)
+		job := Job(svc, reconcile.Apply, func() reconcile.Request { return reconcile.Request{Now: env.Now()} }, d.tel.Metrics, env.Observe)
 		job.Immediately = atStart
 		jobs = append(jobs, leaderOnly(d.lease, job))
 		names = append(names, svc.Name())

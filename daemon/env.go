@@ -20,6 +20,7 @@ import (
 	"github.com/opsd-dev/opsd/awsenv"
 	"github.com/opsd-dev/opsd/config"
 	"github.com/opsd-dev/opsd/notify"
+	"github.com/opsd-dev/opsd/paging"
 	"github.com/opsd-dev/opsd/reconcile"
 )
 
@@ -38,6 +39,9 @@ type Env struct {
 	// State keeps what services told between runs and replicas; nil
 	// keeps it in memory only.
 	State *state.Tolerant
+	// Paging pages for the critical conditions in results; nil when
+	// nothing receives page events or the mode is Plan.
+	Paging *paging.Paging
 }
 
 // EnvOptions are the parts of an Env that do not come from configuration.
@@ -57,10 +61,15 @@ type EnvOptions struct {
 	// State is the process's state store (see OpenState); nil keeps
 	// services' memory in the process only.
 	State *state.Tolerant
+	// Pagers, when set, replace the page receivers configuration
+	// describes (tests). Without them, an environment whose Notifier is
+	// replaced does not page.
+	Pagers []notify.Pager
 }
 
 // NewEnv builds the environment cfg describes. It makes no AWS call except,
-// when the Slack token lives in SSM Parameter Store, the one that reads it.
+// when the Slack token or the PagerDuty routing key lives in SSM Parameter
+// Store, the ones that read them.
 func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, error) {
 	loc, err := time.LoadLocation(cfg.Timezone)
 	if err != nil {
@@ -99,17 +108,30 @@ func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, err
 		logger = slog.New(slog.DiscardHandler)
 	}
 	n := opts.Notifier
+	pagers := opts.Pagers
 	if n == nil {
-		n, err = newNotifier(ctx, cfg.Notify.Slack, base, logger)
+		n, err = newNotifier(ctx, cfg.Notify, base, logger)
 		if err != nil {
 			return nil, err
+		}
+		topic, err := newSNS(cfg.Notify.SNS, base)
+		if err != nil {
+			return nil, err
+		}
+		if topic != nil {
+			n = notify.Multi{n, notify.BestEffort{Notifier: topic, Logger: logger}}
+		}
+		if pagers == nil && opts.Mode == reconcile.Apply && cfg.Notify.Paging() {
+			if pagers, err = newPagers(ctx, cfg.Notify, base, topic); err != nil {
+				return nil, err
+			}
 		}
 	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now
 	}
-	return &Env{
+	env := &Env{
 		Config:   cfg,
 		Mode:     opts.Mode,
 		Base:     base,
@@ -121,11 +143,17 @@ func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, err
 		Location: loc,
 		Now:      now,
 		State:    opts.State,
-	}, nil
+	}
+	if opts.Mode == reconcile.Apply {
+		env.Paging = newPaging(pagers, cfg.Notify.PagerDuty.ProductionEnvironments, env)
+	}
+	return env, nil
 }
 
-// newNotifier returns Slack when a token is configured, the log otherwise.
-func newNotifier(ctx context.Context, s config.Slack, base aws.Config, logger *slog.Logger) (notify.Notifier, error) {
+// newNotifier returns Slack, with its routes, when a token is configured,
+// the log otherwise.
+func newNotifier(ctx context.Context, n config.Notify, base aws.Config, logger *slog.Logger) (notify.Notifier, error) {
+	s := n.Slack
 	src := notify.TokenSource{Value: s.Token.Reveal(), SSMParameter: s.TokenSSMParameter}
 	var api notify.SSMParameterAPI
 	if src.SSMParameter != "" {
@@ -142,7 +170,24 @@ func newNotifier(ctx context.Context, s config.Slack, base aws.Config, logger *s
 	for k, c := range s.Channels {
 		channels[notify.Kind(k)] = c
 	}
-	return notify.NewSlack(notify.SlackOptions{Token: token, Channel: s.Channel, Channels: channels, APIURL: s.APIURL, Logger: logger})
+	return notify.NewSlack(notify.SlackOptions{Token: token, Channel: s.Channel, Channels: channels, Routes: routes(n.Routes), APIURL: s.APIURL, Logger: logger})
+}
+
+// routes converts the configured routes for the Slack notifier.
+func routes(rs []config.Route) []notify.Route {
+	out := make([]notify.Route, 0, len(rs))
+	for _, r := range rs {
+		nr := notify.Route{Accounts: r.Accounts, Environments: r.Environments, Applications: r.Applications,
+			TeamEmails: r.TeamEmails, Channel: r.Channel}
+		for _, k := range r.Services {
+			nr.Kinds = append(nr.Kinds, notify.Kind(k))
+		}
+		for _, sev := range r.Severities {
+			nr.Severities = append(nr.Severities, notify.Severity(sev))
+		}
+		out = append(out, nr)
+	}
+	return out
 }
 
 func accountOfRole(roleARN string) string {

@@ -56,8 +56,9 @@ func ParseOnly(s string) []string {
 
 // Job wraps one reconcile of svc as a scheduler job: each run reconciles as
 // of now() in mode, records its actions in metrics, and fails when any part
-// of the reconcile failed. Each result is passed to sink when set.
-func Job(svc reconcile.Service, mode reconcile.Mode, now func() (req reconcile.Request), m *telemetry.Metrics, sink func(reconcile.Result)) scheduler.Job {
+// of the reconcile failed. Each result is passed to sink, with the request
+// it ran under, when sink is set (Env.Observe pages for it).
+func Job(svc reconcile.Service, mode reconcile.Mode, now func() (req reconcile.Request), m *telemetry.Metrics, sink func(context.Context, reconcile.Request, reconcile.Result)) scheduler.Job {
 	return scheduler.Job{
 		Name:    svc.Name(),
 		Cron:    svc.Schedule(),
@@ -67,7 +68,7 @@ func Job(svc reconcile.Service, mode reconcile.Mode, now func() (req reconcile.R
 			req.Mode = mode
 			res := svc.Reconcile(ctx, req)
 			if sink != nil {
-				sink(res)
+				sink(ctx, req, res)
 			}
 			recordActions(ctx, m, res)
 			counts := map[string]int{}
@@ -123,12 +124,19 @@ func recordActions(ctx context.Context, m *telemetry.Metrics, res reconcile.Resu
 
 // Once runs one reconcile of each service through runner (so each has its
 // span, deadline and record) and returns the results in service order.
-func Once(ctx context.Context, runner *scheduler.Runner, services []reconcile.Service, req reconcile.Request, m *telemetry.Metrics) ([]reconcile.Result, []scheduler.Run) {
+// Each result is passed to observe, when set, as the run produces it
+// (Env.Observe pages for it).
+func Once(ctx context.Context, runner *scheduler.Runner, services []reconcile.Service, req reconcile.Request, m *telemetry.Metrics, observe func(context.Context, reconcile.Request, reconcile.Result)) ([]reconcile.Result, []scheduler.Run) {
 	var results []reconcile.Result
 	var runs []scheduler.Run
 	for _, svc := range services {
 		var got *reconcile.Result
-		job := Job(svc, req.Mode, func() reconcile.Request { return req }, m, func(r reconcile.Result) { got = &r })
+		job := Job(svc, req.Mode, func() reconcile.Request { return req }, m, func(ctx context.Context, rq reconcile.Request, r reconcile.Result) {
+			got = &r
+			if observe != nil {
+				observe(ctx, rq, r)
+			}
+		})
 		run := runner.Execute(ctx, job)
 		runs = append(runs, run)
 		if got == nil {

@@ -40,7 +40,7 @@ func TestOnceTraceHasJobTargetAndAWSCallSpans(t *testing.T) {
 		t.Fatal(err)
 	}
 	runner := &scheduler.Runner{Tracer: tp.Tracer("test")}
-	results, runs := Once(context.Background(), runner, services, reconcile.Request{Now: now}, nil)
+	results, runs := Once(context.Background(), runner, services, reconcile.Request{Now: now}, nil, nil)
 	if len(results) != 1 || runs[0].Outcome != scheduler.OutcomeOK {
 		t.Fatalf("once: results %+v runs %+v", results, runs)
 	}

@@ -54,6 +54,11 @@ func (r *queueRun) action(name string, st reconcile.Status, reason string, err e
 		Action: name, Reason: reason, Status: st,
 		Details: map[string]string{"url": r.q.URL, "arn": r.q.ARN},
 	}
+	for k, v := range map[string]string{"environment": r.q.Environment, "application": r.q.Application, "team_email": r.q.TeamEmail} {
+		if v != "" {
+			a.Details[k] = v
+		}
+	}
 	if err != nil {
 		a.Error = shortError(err)
 	}

@@ -25,6 +25,10 @@ const (
 //	  exclude: []                    # never DLQs, whatever names them: a queue name or ARN
 //	  tag: opsd:dlq                  # tag key: true marks a queue as a DLQ, false opts it out; "" = tags not read
 //	  review_tag: opsd:dlq:reviewed  # tag key people set to the RFC 3339 time they last reviewed the queue's messages
+//	  owner_tags:                    # tag keys saying whose a queue is, for routing messages and paging in production
+//	    environment: Environment
+//	    application: Application
+//	    team_email: TeamEmail
 //	  discovery_interval: 10m        # how often the queues are listed again to find DLQs; 0 = every run
 //	  burst_gap: 1h                  # arrivals closer together than this are one burst, told once
 //	  remind_after: 24h              # remind when messages sit unreviewed this long, and again every as long; 0 = never
@@ -66,6 +70,9 @@ type Config struct {
 	// RFC 3339 time they last reviewed its messages; messages that arrived
 	// before then are reviewed. Empty means none is read.
 	ReviewTag string `koanf:"review_tag"`
+	// OwnerTags are the tag keys that say whose a queue is: its messages
+	// are routed by them, and arrivals in a production queue page.
+	OwnerTags OwnerTags `koanf:"owner_tags"`
 	// DiscoveryInterval is how often the queues are listed again to find
 	// dead-letter queues; the depth of the ones found is read every run.
 	// Zero means every run.
@@ -124,6 +131,7 @@ func DefaultConfig() Config {
 		Timeout:           50 * time.Second,
 		Tag:               "opsd:dlq",
 		ReviewTag:         "opsd:dlq:reviewed",
+		OwnerTags:         OwnerTags{Environment: "Environment", Application: "Application", TeamEmail: "TeamEmail"},
 		DiscoveryInterval: 10 * time.Minute,
 		BurstGap:          time.Hour,
 		RemindAfter:       24 * time.Hour,
@@ -141,3 +149,13 @@ func DefaultConfig() Config {
 
 // archiving reports whether messages are archived at all.
 func (a ArchiveConfig) archiving() bool { return a.Bucket != "" }
+
+// OwnerTags are tag keys naming a queue's owner; an empty key is not read.
+type OwnerTags struct {
+	Environment string `koanf:"environment"`
+	Application string `koanf:"application"`
+	TeamEmail   string `koanf:"team_email"`
+}
+
+// any reports whether any key is set.
+func (o OwnerTags) any() bool { return o.Environment != "" || o.Application != "" || o.TeamEmail != "" }

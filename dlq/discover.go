@@ -26,6 +26,7 @@ type discoverer struct {
 	account, region string
 	tagKey          string
 	reviewTag       string
+	owner           OwnerTags
 	include         queueRefs
 	exclude         queueRefs
 }
@@ -98,7 +99,7 @@ func (d discoverer) inspect(ctx context.Context, url string) (queueInfo, error) 
 		return info, fmt.Errorf("read redrive policy of queue %s: %w", info.name, err)
 	}
 	info.redriveTo = target
-	if d.tagKey == "" && d.reviewTag == "" {
+	if d.tagKey == "" && d.reviewTag == "" && !d.owner.any() {
 		return info, nil
 	}
 	tags, err := d.sqs.ListQueueTags(ctx, &sqs.ListQueueTagsInput{QueueUrl: aws.String(url)})
@@ -154,6 +155,9 @@ func (d discoverer) classify(infos []queueInfo) []Queue {
 			Name: in.name, URL: in.url, ARN: in.arn, FIFO: in.fifo,
 			Sources: srcs, Why: strings.Join(why, ", "),
 		}
+		q.Environment = ownerTag(in.tags, d.owner.Environment)
+		q.Application = ownerTag(in.tags, d.owner.Application)
+		q.TeamEmail = ownerTag(in.tags, d.owner.TeamEmail)
 		if d.reviewTag != "" {
 			if t, err := time.Parse(time.RFC3339, strings.TrimSpace(in.tags[d.reviewTag])); err == nil {
 				q.ReviewedAt = t
@@ -207,4 +211,12 @@ func forEach(ctx context.Context, workers, n int, fn func(i int)) {
 		}()
 	}
 	wg.Wait()
+}
+
+// ownerTag is the trimmed value of tag key, "" when key is empty or absent.
+func ownerTag(tags map[string]string, key string) string {
+	if key == "" {
+		return ""
+	}
+	return strings.TrimSpace(tags[key])
 }

@@ -162,12 +162,22 @@ func arrivalMessage(rs []*queueRun, cfg Config) notify.Message {
 		text = append(text, fmt.Sprintf("Once reviewed, set the queue's `%s` tag to the review time (RFC 3339, e.g. %s) to stop reminders.", cfg.ReviewTag, rs[0].now.UTC().Format(time.RFC3339)))
 	}
 	msg.Text = strings.Join(text, "\n")
+	msg.Labels = queueLabels(rs)
 	return msg
+}
+
+// queueLabels are the labels the queues in rs share.
+func queueLabels(rs []*queueRun) notify.Labels {
+	ls := make([]notify.Labels, len(rs))
+	for i, r := range rs {
+		ls[i] = r.q.labels()
+	}
+	return notify.CommonLabels(ls...)
 }
 
 // reminderMessage reminds of the unreviewed messages of the queues in rs.
 func reminderMessage(rs []*queueRun, cfg Config, loc *time.Location) notify.Message {
-	msg := notify.Message{Kind: notify.KindDLQ, Severity: notify.Warning}
+	msg := notify.Message{Kind: notify.KindDLQ, Severity: notify.Warning, Labels: queueLabels(rs)}
 	if len(rs) == 1 {
 		r := rs[0]
 		msg.Title = fmt.Sprintf("DLQ reminder: %s unreviewed in %s (%s/%s) for %s", notify.Count(r.depth.total(), "message", "messages"), r.q.Name, r.q.Account, r.q.Region, humanAge(r.now.Sub(r.unreviewedSince)))

@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/opsd-dev/opsd/notify"
 )
 
 // Queue is one dead-letter queue found in an account and region.
@@ -26,6 +28,14 @@ type Queue struct {
 	// ReviewedAt is the time people last reviewed its messages, from the
 	// review tag; zero when the tag is absent or unreadable.
 	ReviewedAt time.Time
+	// Environment, Application and TeamEmail are the queue's owner tags
+	// (Config.OwnerTags); empty when absent.
+	Environment, Application, TeamEmail string
+}
+
+// labels say whose and where the queue is, for routing its messages.
+func (q Queue) labels() notify.Labels {
+	return notify.Labels{Account: q.Account, Region: q.Region, Environment: q.Environment, Application: q.Application, TeamEmail: q.TeamEmail}
 }
 
 // key identifies the queue across runs.

@@ -215,7 +215,7 @@ func (s *Service) discover(ctx context.Context, t accounts.Target, c SQSAPI, now
 	}
 	d, err := discoverer{
 		sqs: c, account: t.Account, region: t.Region,
-		tagKey: s.cfg.Tag, reviewTag: s.cfg.ReviewTag,
+		tagKey: s.cfg.Tag, reviewTag: s.cfg.ReviewTag, owner: s.cfg.OwnerTags,
 		include: newQueueRefs(s.cfg.Queues), exclude: newQueueRefs(s.cfg.Exclude),
 	}.discover(ctx)
 	if err == nil {

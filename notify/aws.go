@@ -3,6 +3,7 @@ package notify
 import (
 	"context"
 
+	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 )
 
@@ -13,3 +14,11 @@ type SSMParameterAPI interface {
 }
 
 var _ SSMParameterAPI = (*ssm.Client)(nil)
+
+// SNSPublishAPI is the part of the SNS API notify uses: publishing
+// messages and page events to a topic.
+type SNSPublishAPI interface {
+	Publish(ctx context.Context, params *sns.PublishInput, optFns ...func(*sns.Options)) (*sns.PublishOutput, error)
+}
+
+var _ SNSPublishAPI = (*sns.Client)(nil)

@@ -43,6 +43,9 @@ func (n LogNotifier) Notify(ctx context.Context, msg Message) error {
 			slog.Any("rows", msg.Table.Rows),
 		))
 	}
+	if l := msg.Labels; l != (Labels{}) {
+		attrs = append(attrs, slog.Any("labels", l))
+	}
 	logger.LogAttrs(ctx, level(msg.Severity), "notification", attrs...)
 	return nil
 }

@@ -51,6 +51,43 @@ type Message struct {
 	Text   string
 	Fields []Field
 	Table  *Table
+	// Labels say whom and where the message is about, for routing; a
+	// label the message does not know, or that differs between the things
+	// it summarises, is empty.
+	Labels Labels
+}
+
+// Labels say whom and where a message is about.
+type Labels struct {
+	Account     string `json:"account,omitempty"`
+	Region      string `json:"region,omitempty"`
+	Environment string `json:"environment,omitempty"`
+	Application string `json:"application,omitempty"`
+	TeamEmail   string `json:"team_email,omitempty"`
+}
+
+// CommonLabels returns the labels every one of ls has in common: each
+// field keeps its value when all of ls agree on it and is empty
+// otherwise. A summary of many resources uses it so that it is routed by
+// owner only when it is about one owner.
+func CommonLabels(ls ...Labels) Labels {
+	if len(ls) == 0 {
+		return Labels{}
+	}
+	out := ls[0]
+	keep := func(field *string, v string) {
+		if *field != v {
+			*field = ""
+		}
+	}
+	for _, l := range ls[1:] {
+		keep(&out.Account, l.Account)
+		keep(&out.Region, l.Region)
+		keep(&out.Environment, l.Environment)
+		keep(&out.Application, l.Application)
+		keep(&out.TeamEmail, l.TeamEmail)
+	}
+	return out
 }
 
 // Notifier delivers messages.

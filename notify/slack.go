@@ -24,6 +24,9 @@ type SlackOptions struct {
 	Channel string
 	// Channels gives a channel per kind of event, falling back to Channel.
 	Channels map[Kind]string
+	// Routes are tried in order before Channels and Channel: the first
+	// that matches a message names its channel.
+	Routes []Route
 	// APIURL is the base URL of a Slack-compatible Web API, for tests and
 	// proxies; empty means Slack itself. A missing trailing '/' is added.
 	APIURL string
@@ -46,6 +49,7 @@ type Slack struct {
 	token      string
 	channel    string
 	channels   map[Kind]string
+	routes     []Route
 	maxRetries int
 	sleep      func(ctx context.Context, d time.Duration) error
 	logger     *slog.Logger
@@ -66,7 +70,13 @@ func NewSlack(opts SlackOptions) (*Slack, error) {
 		}
 	}
 	channel := strings.TrimSpace(opts.Channel)
-	if channel == "" && len(channels) == 0 {
+	var routes []Route
+	for _, r := range opts.Routes {
+		if r.Channel = strings.TrimSpace(r.Channel); r.Channel != "" {
+			routes = append(routes, r)
+		}
+	}
+	if channel == "" && len(channels) == 0 && len(routes) == 0 {
 		return nil, errors.New("create slack notifier: no channel")
 	}
 
@@ -104,6 +114,7 @@ func NewSlack(opts SlackOptions) (*Slack, error) {
 		token:      opts.Token,
 		channel:    channel,
 		channels:   channels,
+		routes:     routes,
 		maxRetries: maxRetries,
 		sleep:      sleep,
 		logger:     logger,
@@ -119,11 +130,20 @@ func (s *Slack) ChannelFor(kind Kind) string {
 	return s.channel
 }
 
-// Notify posts msg to the channel for its kind. Rate limits are waited out
+// ChannelForMessage returns the channel msg goes to: the first matching
+// route's, else the channel for its kind; "" when none is configured.
+func (s *Slack) ChannelForMessage(msg Message) string {
+	if ch, ok := RouteChannel(s.routes, msg); ok {
+		return ch
+	}
+	return s.ChannelFor(msg.Kind)
+}
+
+// Notify posts msg to the channel its routes, or else its kind, name. Rate limits are waited out
 // for as long as Slack asks and transient failures retried with a short
 // backoff, up to the configured number of retries and never past ctx.
 func (s *Slack) Notify(ctx context.Context, msg Message) error {
-	channel := s.ChannelFor(msg.Kind)
+	channel := s.ChannelForMessage(msg)
 	if channel == "" {
 		return fmt.Errorf("post slack message of kind %q: no channel configured", msg.Kind)
 	}

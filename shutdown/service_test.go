@@ -15,6 +15,7 @@ import (
 
 	"github.com/opsd-dev/opsd/accounts"
 	"github.com/opsd-dev/opsd/notify"
+	"github.com/opsd-dev/opsd/paging"
 	"github.com/opsd-dev/opsd/reconcile"
 )
 
@@ -226,6 +227,16 @@ func TestStartRefusedByKMSSaysSoPlainly(t *testing.T) {
 	if msgs[0].Title != "Overnight shutdown: stopped 0, started 1, 1 failed" {
 		t.Errorf("title = %q", msgs[0].Title)
 	}
+	// Both instances are development ones in one account and region: the
+	// summary is labelled with what they share.
+	if l := msgs[0].Labels; l.Environment == "" || l.Account != a.Account || l.Region != a.Region {
+		t.Errorf("labels = %+v, want the account, region and environment both share", l)
+	}
+	// The failed start pages; the start that worked does not.
+	d := paging.Decide(nil, res, reconcile.Apply, paging.Policy{})
+	if len(d.Events) != 1 || d.Events[0].DedupKey != paging.Key("shutdown", a.Account, a.Region, "i-enc", paging.CondStartFailed) {
+		t.Errorf("page events = %+v, want one for i-enc", d.Events)
+	}
 }
 
 // An instance whose start was accepted but which went back to stopped (the
@@ -258,6 +269,12 @@ func TestStartThatDidNotTakeIsReportedOnce(t *testing.T) {
 	}
 	if len(h.rec.Messages()) != 1 {
 		t.Errorf("told again: %d messages", len(h.rec.Messages()))
+	}
+	// Paged once, at the first run; the report after holds the incident.
+	key := paging.Key("shutdown", a.Account, a.Region, "i-enc", paging.CondStartFailed)
+	d := paging.Decide(map[string]paging.Incident{key: {Key: key, Service: "shutdown", Account: a.Account, Region: a.Region, Resource: "i-enc"}}, res, reconcile.Apply, paging.Policy{})
+	if len(d.Events) != 0 || len(d.Open) != 1 {
+		t.Errorf("second run: events %+v, open %d; want none and the incident still open", d.Events, len(d.Open))
 	}
 }
 

@@ -19,6 +19,19 @@ type digest struct {
 	stopped, started, failed, reported int
 	fresh                              bool
 	failures, reports, overrides       []line
+	// labels are what every resource the summary tells of shares
+	// (account, region, environment); labelled once there is one.
+	labels   notify.Labels
+	labelled bool
+}
+
+// label narrows the digest's labels to what they share with l.
+func (g *digest) label(l notify.Labels) {
+	if !g.labelled {
+		g.labels, g.labelled = l, true
+		return
+	}
+	g.labels = notify.CommonLabels(g.labels, l)
 }
 
 // line is one line of the summary and the resource it names.
@@ -81,7 +94,10 @@ func (g *digest) add(t *task, lastErrorKey string) {
 		g.reports = append(g.reports, line{t.r.ID, fmt.Sprintf("• %s: %s", describe(t), t.d.Reason())})
 	case t.d.Action == ActionMark && t.d.Cause != CauseStopUnrecorded && t.d.Cause != CauseRunningAfterStop:
 		g.overrides = append(g.overrides, line{t.r.ID, fmt.Sprintf("• %s: %s", describe(t), t.d.Reason())})
+	default:
+		return
 	}
+	g.label(notify.Labels{Account: t.r.Account, Region: t.r.Region, Environment: t.d.Intent.Environment})
 }
 
 // merge adds o's counts and lines after g's; a nil o adds nothing.
@@ -105,6 +121,9 @@ func (g *digest) merge(o *digest) {
 	g.failed += o.failed
 	g.reported += o.reported
 	g.fresh = g.fresh || o.fresh
+	if o.labelled {
+		g.label(o.labels)
+	}
 	g.failures = append(g.failures, o.failures...)
 	g.reports = append(g.reports, o.reports...)
 	g.overrides = append(g.overrides, o.overrides...)
@@ -182,6 +201,7 @@ func summarize(g *digest, errs []error, newErrs int) (notify.Message, bool) {
 		Title:    title,
 		Text:     strings.Join(text, "\n"),
 		Table:    table,
+		Labels:   g.labels,
 	}, true
 }
 

@@ -24,6 +24,8 @@ type session struct {
 	services []reconcile.Service
 	recorder *notify.Recorder
 	slack    bool
+	// env pages for each result (Env.Observe).
+	env *daemon.Env
 }
 
 func newSession(ctx context.Context, cfg *config.Config, mode reconcile.Mode, now time.Time, only []string, logOut io.Writer) (*session, error) {
@@ -53,8 +55,8 @@ func newSession(ctx context.Context, cfg *config.Config, mode reconcile.Mode, no
 	}
 	slack := false
 	if mode == reconcile.Apply {
-		_, isLog := env.Notifier.(notify.LogNotifier)
-		slack = !isLog
+		// A token (or its parameter) is Slack; NewEnv has read it already.
+		slack = cfg.Notify.Slack.Token != "" || cfg.Notify.Slack.TokenSSMParameter != ""
 		env.Notifier = notify.Multi{env.Notifier, rec}
 	}
 	services, err := daemon.Build(env)
@@ -80,6 +82,7 @@ func newSession(ctx context.Context, cfg *config.Config, mode reconcile.Mode, no
 		services: selected,
 		recorder: rec,
 		slack:    slack,
+		env:      env,
 	}, nil
 }
 
@@ -116,6 +119,6 @@ func reconcileOnce(ctx context.Context, path, nowFlag, only string, mode reconci
 		return onceResult{}, err
 	}
 	defer s.close()
-	results, _ := daemon.Once(ctx, s.runner, s.services, reconcile.Request{Now: now, Mode: mode}, s.tel.Metrics)
+	results, _ := daemon.Once(ctx, s.runner, s.services, reconcile.Request{Now: now, Mode: mode}, s.tel.Metrics, s.env.Observe)
 	return onceResult{now: now, results: results, messages: s.recorder.Messages(), slack: s.slack}, nil
 }

@@ -46,13 +46,16 @@ var templatePolicies = map[string]struct {
 		// under /opsd/, an archive bucket named opsd-dlq-archive-*, and
 		// every optional policy created.
 		params: map[string]any{
-			"MemberRoleName":          "opsd-*",
-			"SlackTokenParameterName": "/opsd/*",
-			"SlackTokenKmsKeyArn":     "*",
-			"ManageHubAccount":        "true",
-			"CreateArchiveBucket":     "true",
-			"ArchiveBucketName":       "opsd-dlq-archive-*",
-			"OrganizationId":          "o-exampleorgid",
+			"MemberRoleName":                   "opsd-*",
+			"SlackTokenParameterName":          "/opsd/*",
+			"SlackTokenKmsKeyArn":              "*",
+			"PagerdutyRoutingKeyParameterName": "/opsd/pagerduty/*",
+			"PagerdutyRoutingKeyKmsKeyArn":     "*",
+			"EventTopicName":                   "opsd-*",
+			"ManageHubAccount":                 "true",
+			"CreateArchiveBucket":              "true",
+			"ArchiveBucketName":                "opsd-dlq-archive-*",
+			"OrganizationId":                   "o-exampleorgid",
 		},
 		refs: map[string]any{
 			"TaskRole":       "TaskRole",
@@ -62,7 +65,7 @@ var templatePolicies = map[string]struct {
 		copies: []copies{
 			// The stack creates the table: opsd runs with ha.create_table
 			// false and needs no dynamodb:CreateTable.
-			{file: "opsd-policy.json", policies: []string{"HubPolicy", "HubSlackTokenKeyPolicy"}, omit: []string{"LeaderLeaseCreateTable"}},
+			{file: "opsd-policy.json", policies: []string{"HubPolicy", "HubSlackTokenKeyPolicy", "HubPagerDutyPolicy", "HubPagerDutyKeyPolicy", "HubEventTopicPolicy"}, omit: []string{"LeaderLeaseCreateTable"}},
 			{file: "member-read-policy.json", policies: []string{"HubReadPolicy"}},
 			{file: "member-shutdown-patching-policy.json", policies: []string{"HubShutdownPatchingPolicy"}},
 			{file: "member-backup-monitor-dlq-policy.json", policies: []string{"HubBackupMonitorDLQPolicy", "HubArchivePolicy"}},

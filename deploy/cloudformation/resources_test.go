@@ -50,6 +50,9 @@ var hubRefs = map[string]any{
 	"ExecutionRole.Arn":         "arn:aws:iam::111111111111:role/opsd-ExecutionRole-1",
 	"HubPolicy":                 "arn:aws:iam::111111111111:policy/opsd-HubPolicy-1",
 	"HubSlackTokenKeyPolicy":    "arn:aws:iam::111111111111:policy/opsd-HubSlackTokenKeyPolicy-1",
+	"HubPagerDutyPolicy":        "arn:aws:iam::111111111111:policy/opsd-HubPagerDutyPolicy-1",
+	"HubPagerDutyKeyPolicy":     "arn:aws:iam::111111111111:policy/opsd-HubPagerDutyKeyPolicy-1",
+	"HubEventTopicPolicy":       "arn:aws:iam::111111111111:policy/opsd-HubEventTopicPolicy-1",
 	"HubReadPolicy":             "arn:aws:iam::111111111111:policy/opsd-HubReadPolicy-1",
 	"HubShutdownPatchingPolicy": "arn:aws:iam::111111111111:policy/opsd-HubShutdownPatchingPolicy-1",
 	"HubBackupMonitorDLQPolicy": "arn:aws:iam::111111111111:policy/opsd-HubBackupMonitorDLQPolicy-1",
@@ -246,12 +249,23 @@ func TestHubEnvironmentIsConfig(t *testing.T) {
 		"all on":    {"ManageHubAccount": "true", "Regions": "eu-west-2,eu-west-1", "EnableShutdown": "true", "EnablePatching": "true", "EnableBackup": "true", "EnableMonitor": "true", "EnableDlq": "true", "EnableAudit": "true", "EnableCerts": "true"},
 		"no bucket": {"CreateArchiveBucket": "false"},
 		"excluded":  {"ExcludedAccountIds": "222222222222,333333333333"},
+		"paging":    {"PagerdutyRoutingKeyParameterName": "/opsd/pagerduty/routing-key", "EventTopicName": "opsd-events"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := environment(t, hubScope(t, more))
 			want := map[string]string{"all on": "", "excluded": "111111111111,222222222222,333333333333"}[name]
-			if name == "defaults" || name == "no bucket" {
+			if name == "defaults" || name == "no bucket" || name == "paging" {
 				want = "111111111111"
+			}
+			if name == "paging" {
+				for k, v := range map[string]string{
+					"OPSD_NOTIFY__PAGERDUTY__ROUTING_KEY_SSM_PARAMETER": "/opsd/pagerduty/routing-key",
+					"OPSD_NOTIFY__SNS__TOPIC_ARN":                       "arn:aws:sns:eu-west-2:111111111111:opsd-events",
+				} {
+					if env[k] != v {
+						t.Errorf("%s=%q, want %q", k, env[k], v)
+					}
+				}
 			}
 			if got := env["OPSD_AWS__ORGANIZATION__EXCLUDE"]; got != want {
 				t.Errorf("OPSD_AWS__ORGANIZATION__EXCLUDE=%q, want %q", got, want)

@@ -208,12 +208,15 @@ func attachments(t *testing.T, m *module, ctx *hcl.EvalContext) map[string][]str
 func TestHubPolicies(t *testing.T) {
 	m := loadModule(t, "hub")
 	vars := withVars(hubRequired, map[string]cty.Value{
-		"member_role_name":           cty.StringVal("opsd-*"),
-		"slack_token_parameter_name": cty.StringVal("/opsd/*"),
-		"slack_token_kms_key_arn":    cty.StringVal("*"),
-		"archive_bucket_name":        cty.StringVal("opsd-dlq-archive-*"),
-		"manage_hub_account":         cty.True,
-		"organization_id":            cty.StringVal("o-exampleorgid"),
+		"member_role_name":                     cty.StringVal("opsd-*"),
+		"slack_token_parameter_name":           cty.StringVal("/opsd/*"),
+		"slack_token_kms_key_arn":              cty.StringVal("*"),
+		"pagerduty_routing_key_parameter_name": cty.StringVal("/opsd/pagerduty/*"),
+		"pagerduty_routing_key_kms_key_arn":    cty.StringVal("*"),
+		"event_topic_name":                     cty.StringVal("opsd-*"),
+		"archive_bucket_name":                  cty.StringVal("opsd-dlq-archive-*"),
+		"manage_hub_account":                   cty.True,
+		"organization_id":                      cty.StringVal("o-exampleorgid"),
 	})
 	ctx := m.context(t, world{vars: vars, data: placeholderData, resources: hubResources("*", "*", "opsd-lease", "opsd-dlq-archive-*")})
 	checkPolicies(t, m, ctx, map[string]string{"aws_iam_policy.hub": "opsd-policy.json"}, map[string][]string{"aws_iam_policy.hub": {"LeaderLeaseCreateTable"}})
@@ -244,6 +247,11 @@ func TestHubPolicies(t *testing.T) {
 	got := policyOf(t, off, m.resources["aws_iam_policy.hub"], "policy")
 	if slices.Contains(got.Sids(), "DecryptSlackTokenParameter") {
 		t.Error("the hub policy decrypts with a KMS key although slack_token_kms_key_arn is empty")
+	}
+	for _, sid := range []string{"ReadPagerDutyRoutingKeyParameter", "DecryptPagerDutyRoutingKeyParameter", "PublishToEventTopic"} {
+		if slices.Contains(got.Sids(), sid) {
+			t.Errorf("the hub policy has %s although paging is not configured", sid)
+		}
 	}
 }
 

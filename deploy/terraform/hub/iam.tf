@@ -41,7 +41,8 @@ resource "aws_iam_role" "task" {
 }
 
 # A copy of deploy/iam/opsd-policy.json narrowed to this module's member
-# role name, token parameter, key and table. LeaderLeaseCreateTable is left
+# role name, token parameter, key and table; the paging statements only
+# when their variables are set. LeaderLeaseCreateTable is left
 # out: the module creates the table (ha.create_table false).
 # go test ./deploy/terraform fails when it differs from the file.
 resource "aws_iam_policy" "hub" {
@@ -92,6 +93,33 @@ resource "aws_iam_policy" "hub" {
             "kms:EncryptionContext:PARAMETER_ARN" = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.slack_token_parameter_name}"
           }
         }
+      },
+      ], var.pagerduty_routing_key_parameter_name == "" ? [] : [
+      {
+        Sid      = "ReadPagerDutyRoutingKeyParameter"
+        Effect   = "Allow"
+        Action   = ["ssm:GetParameter"]
+        Resource = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.pagerduty_routing_key_parameter_name}"
+      },
+      ], var.pagerduty_routing_key_parameter_name == "" || var.pagerduty_routing_key_kms_key_arn == "" ? [] : [
+      {
+        Sid      = "DecryptPagerDutyRoutingKeyParameter"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt"]
+        Resource = var.pagerduty_routing_key_kms_key_arn
+        Condition = {
+          StringLike = {
+            "kms:ViaService"                      = "ssm.${local.region}.${local.dns_suffix}"
+            "kms:EncryptionContext:PARAMETER_ARN" = "arn:${local.partition}:ssm:${local.region}:${local.account_id}:parameter${var.pagerduty_routing_key_parameter_name}"
+          }
+        }
+      },
+      ], var.event_topic_name == "" ? [] : [
+      {
+        Sid      = "PublishToEventTopic"
+        Effect   = "Allow"
+        Action   = ["sns:Publish"]
+        Resource = local.event_topic_arn
       },
     ])
   })

@@ -11,34 +11,38 @@ locals {
   # The archive bucket: the one made here, an existing one, or none ("").
   archive_bucket = var.create_archive_bucket ? aws_s3_bucket.archive[0].bucket : var.archive_bucket_name
   has_archive    = local.archive_bucket != ""
+  # The SNS topic opsd publishes to, or none ("").
+  event_topic_arn = var.event_topic_name == "" ? "" : "arn:${local.partition}:sns:${local.region}:${local.account_id}:${var.event_topic_name}"
   # The image's /etc/opsd/opsd.yaml sets nothing: the configuration is
   # these variables (OPSD_ and the key path, __ between levels), the same
   # as hub.yaml's task definition sets.
   environment = {
-    AWS_REGION                              = local.region
-    OPSD_AWS__REGIONS                       = join(",", local.regions)
-    OPSD_AWS__ORGANIZATION__ENABLED         = "true"
-    OPSD_AWS__ORGANIZATION__ROLE_NAME       = var.member_role_name
-    OPSD_AWS__ORGANIZATION__EXTERNAL_ID     = var.external_id
-    OPSD_AWS__ORGANIZATION__EXCLUDE         = join(",", concat(var.manage_hub_account ? [] : [local.account_id], var.excluded_account_ids))
-    OPSD_HA__ENABLED                        = "true"
-    OPSD_HA__TABLE                          = aws_dynamodb_table.lease.name
-    OPSD_HA__CREATE_TABLE                   = "false"
-    OPSD_HTTP__LISTEN                       = "0.0.0.0:9102"
-    OPSD_TIMEZONE                           = var.timezone
-    OPSD_NOTIFY__SLACK__TOKEN_SSM_PARAMETER = var.slack_token_parameter_name
-    OPSD_NOTIFY__SLACK__CHANNEL             = var.slack_channel
-    OPSD_DLQ__ARCHIVE__BUCKET               = local.archive_bucket
-    OPSD_DLQ__ARCHIVE__REGION               = local.has_archive ? local.region : ""
-    OPSD_SHUTDOWN__ENABLED                  = tostring(var.enable_shutdown)
-    OPSD_PATCHING__ENABLED                  = tostring(var.enable_patching)
-    OPSD_BACKUP__ENABLED                    = tostring(var.enable_backup)
-    OPSD_MONITOR__ENABLED                   = tostring(var.enable_monitor)
-    OPSD_DLQ__ENABLED                       = tostring(var.enable_dlq)
-    OPSD_AUDIT__ENABLED                     = tostring(var.enable_audit)
-    OPSD_CERTS__ENABLED                     = tostring(var.enable_certs)
-    OPSD_LOG__LEVEL                         = "info"
-    OTEL_SERVICE_NAME                       = "opsd"
+    AWS_REGION                                        = local.region
+    OPSD_AWS__REGIONS                                 = join(",", local.regions)
+    OPSD_AWS__ORGANIZATION__ENABLED                   = "true"
+    OPSD_AWS__ORGANIZATION__ROLE_NAME                 = var.member_role_name
+    OPSD_AWS__ORGANIZATION__EXTERNAL_ID               = var.external_id
+    OPSD_AWS__ORGANIZATION__EXCLUDE                   = join(",", concat(var.manage_hub_account ? [] : [local.account_id], var.excluded_account_ids))
+    OPSD_HA__ENABLED                                  = "true"
+    OPSD_HA__TABLE                                    = aws_dynamodb_table.lease.name
+    OPSD_HA__CREATE_TABLE                             = "false"
+    OPSD_HTTP__LISTEN                                 = "0.0.0.0:9102"
+    OPSD_TIMEZONE                                     = var.timezone
+    OPSD_NOTIFY__SLACK__TOKEN_SSM_PARAMETER           = var.slack_token_parameter_name
+    OPSD_NOTIFY__SLACK__CHANNEL                       = var.slack_channel
+    OPSD_NOTIFY__PAGERDUTY__ROUTING_KEY_SSM_PARAMETER = var.pagerduty_routing_key_parameter_name
+    OPSD_NOTIFY__SNS__TOPIC_ARN                       = local.event_topic_arn
+    OPSD_DLQ__ARCHIVE__BUCKET                         = local.archive_bucket
+    OPSD_DLQ__ARCHIVE__REGION                         = local.has_archive ? local.region : ""
+    OPSD_SHUTDOWN__ENABLED                            = tostring(var.enable_shutdown)
+    OPSD_PATCHING__ENABLED                            = tostring(var.enable_patching)
+    OPSD_BACKUP__ENABLED                              = tostring(var.enable_backup)
+    OPSD_MONITOR__ENABLED                             = tostring(var.enable_monitor)
+    OPSD_DLQ__ENABLED                                 = tostring(var.enable_dlq)
+    OPSD_AUDIT__ENABLED                               = tostring(var.enable_audit)
+    OPSD_CERTS__ENABLED                               = tostring(var.enable_certs)
+    OPSD_LOG__LEVEL                                   = "info"
+    OTEL_SERVICE_NAME                                 = "opsd"
   }
 }
 

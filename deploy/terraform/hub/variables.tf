@@ -177,6 +177,32 @@ variable "slack_channel" {
   type        = string
 }
 
+variable "pagerduty_routing_key_parameter_name" {
+  description = "The SSM Parameter Store SecureString holding the PagerDuty Events API v2 routing key, in this account and region, under /opsd/pagerduty/ (notify.pagerduty.routing_key_ssm_parameter); empty: nothing pages."
+  type        = string
+  default     = ""
+  validation {
+    condition     = can(regex("^$|^/opsd/pagerduty/[A-Za-z0-9_./-]+$", var.pagerduty_routing_key_parameter_name))
+    error_message = "pagerduty_routing_key_parameter_name is empty or a parameter name under /opsd/pagerduty/."
+  }
+}
+
+variable "pagerduty_routing_key_kms_key_arn" {
+  description = "The customer managed KMS key the routing key parameter is encrypted with; empty for the AWS managed key aws/ssm."
+  type        = string
+  default     = ""
+}
+
+variable "event_topic_name" {
+  description = "An SNS topic in this account and region, named opsd-..., that opsd publishes every message and page event to (notify.sns.topic_arn); empty: none."
+  type        = string
+  default     = ""
+  validation {
+    condition     = can(regex("^$|^opsd-[A-Za-z0-9_-]{1,251}$", var.event_topic_name))
+    error_message = "event_topic_name is empty or a topic name starting opsd-."
+  }
+}
+
 variable "lease_table_name" {
   description = "The DynamoDB table of the leader lease and opsd's state (ha.table)."
   type        = string
