@@ -19,6 +19,7 @@ type notice struct {
 	account, region, id, name string
 	kind                      Kind
 	owner                     string
+	labels                    notify.Labels
 	stopAt                    time.Time
 	loc                       *time.Location
 }
@@ -48,7 +49,9 @@ func (s *Service) notices(tasks []*task, now time.Time) []notice {
 			continue
 		}
 		out = append(out, notice{account: t.r.Account, region: t.r.Region, id: t.r.ID, name: t.r.Tags[nameTag],
-			kind: t.r.Kind, owner: s.owner(t.r.Tags), stopAt: d.Window.End, loc: d.tt.loc})
+			kind: t.r.Kind, owner: s.owner(t.r.Tags), stopAt: d.Window.End, loc: d.tt.loc,
+			labels: notify.Labels{Account: t.r.Account, Region: t.r.Region, Environment: d.Intent.Environment,
+				Application: t.r.Tags[s.cfg.Tags.Application], TeamEmail: t.r.Tags[s.cfg.Tags.TeamEmail]}})
 	}
 	return out
 }
@@ -133,7 +136,9 @@ func (s *Service) noticeMessage(owner string, ns []notice) notify.Message {
 	first := ns[0]
 	when := first.stopAt.In(first.loc).Format("Mon 15:04 MST")
 	tbl := &notify.Table{Columns: []string{"Resource", "Kind", "Account", "Region", "Stops"}}
+	labels := make([]notify.Labels, 0, len(ns))
 	for _, n := range ns {
+		labels = append(labels, n.labels)
 		id := n.id
 		if n.name != "" && n.name != n.id {
 			id += " (" + n.name + ")"
@@ -147,6 +152,9 @@ func (s *Service) noticeMessage(owner string, ns []notice) notify.Message {
 		Kind: notify.KindShutdown, Severity: notify.Info,
 		Title: fmt.Sprintf("Shutdown notice for %s: %s will stop at %s", ownerText(owner), notify.Count(len(ns), "resource", "resources"), when),
 		Text:  text, Table: tbl,
+		// The owner's labels route it to the owner's channel
+		// (notify.routes by team_emails or applications).
+		Labels: notify.CommonLabels(labels...),
 	}
 }
 

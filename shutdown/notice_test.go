@@ -54,6 +54,9 @@ func TestNoticeBeforeTheEveningStop(t *testing.T) {
 		if strings.Contains(m.Title, "b@example.com") && strings.Join(rows, ",") != "i-b1" {
 			t.Errorf("b's notice lists %v; i-kept is kept up past the stop", rows)
 		}
+		if strings.Contains(m.Title, "a@example.com") && (m.Labels.TeamEmail != "a@example.com" || m.Labels.Account != acct) {
+			t.Errorf("a's notice is not labelled for routing to a: %+v", m.Labels)
+		}
 	}
 	for _, want := range []string{
 		"Shutdown notice for a@example.com: 2 resources will stop at Tue 19:00 GMT",
