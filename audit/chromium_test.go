@@ -1,61 +1,22 @@
 package audit
 
 import (
-	"bytes"
-	"context"
 	"image"
-	"image/png"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
-	"time"
+
+	"github.com/opsd-dev/opsd/internal/chromiumtest"
 )
 
-// The report page rendered by a real browser: Debian's chromium
-// (/usr/bin/chromium, or the binary CHROMIUM_BIN names), headless, against
-// the real handler on a loopback server. Without it the test is skipped,
-// unless CI=true, when it fails.
+// The report page rendered by a real browser (internal/chromiumtest),
+// against the real handler on a loopback server.
 
 // The summary cells' colours (see the report template).
 var (
 	passColour = [3]uint8{0x2e, 0x7d, 0x32}
 	failColour = [3]uint8{0xc6, 0x28, 0x28}
 )
-
-func chromium(t *testing.T) string {
-	t.Helper()
-	bin := os.Getenv("CHROMIUM_BIN")
-	if bin == "" {
-		bin = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(bin); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("%s not found (apt-get install chromium): %v", bin, err)
-		}
-		t.Skipf("%s not found (apt-get install chromium); set CI=true to make this a failure", bin)
-	}
-	return bin
-}
-
-// runChromium runs headless chromium with args and the URL, and returns
-// what it wrote to stdout.
-func runChromium(t *testing.T, args ...string) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	base := []string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-		"--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + t.TempDir()}
-	cmd := exec.CommandContext(ctx, chromium(t), append(base, args...)...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium %v: %v\n%s", args, err, stderr.String())
-	}
-	return stdout.Bytes()
-}
 
 // browserReport is a report built by the real checks from an inventory
 // with a compliant application and a failing one.
@@ -77,13 +38,13 @@ func browserReport() *Report {
 }
 
 func TestReportPageInChromium(t *testing.T) {
-	chromium(t)
+	chromiumtest.Bin(t)
 	rep := browserReport()
 	srv := httptest.NewServer(ReportHandler(func() *Report { return rep }, nil))
 	defer srv.Close()
 	url := srv.URL + "/report"
 
-	dom := string(runChromium(t, "--dump-dom", url))
+	dom := string(chromiumtest.Run(t, "--dump-dom", url))
 	for _, want := range []string{"legacy-files", "legacy-items", "Block Public Access", "point-in-time recovery is off", `id="app-2-legacy"`, `href="#app-2-legacy"`} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("rendered DOM lacks %q", want)
@@ -93,17 +54,7 @@ func TestReportPageInChromium(t *testing.T) {
 		t.Error("rendered DOM has a script")
 	}
 
-	shot := filepath.Join(t.TempDir(), "report.png")
-	runChromium(t, "--screenshot="+shot, "--window-size=1280,900", url)
-	f, err := os.Open(shot)
-	if err != nil {
-		t.Fatalf("no screenshot: %v", err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatalf("decode screenshot: %v", err)
-	}
+	img := chromiumtest.Screenshot(t, url, 1280, 900, "audit-report.png")
 	bands := colourBands(img)
 	if len(bands) < 2 {
 		t.Fatalf("summary rows found in the screenshot: %+v, want the compliant and the legacy row", bands)
@@ -114,12 +65,6 @@ func TestReportPageInChromium(t *testing.T) {
 	}
 	if legacy.red == 0 {
 		t.Errorf("legacy row (y %d–%d) has no red pixels", legacy.top, legacy.bottom)
-	}
-	if t.Failed() {
-		keep := filepath.Join(os.TempDir(), "opsd-audit-report.png")
-		if b, err := os.ReadFile(shot); err == nil && os.WriteFile(keep, b, 0o644) == nil {
-			t.Logf("screenshot kept at %s", keep)
-		}
 	}
 }
 

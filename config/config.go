@@ -78,6 +78,14 @@ type Organization struct {
 // /metrics).
 type HTTP struct {
 	Listen string `koanf:"listen"`
+	// Token, when set, is asked of visitors to the page at / when Listen
+	// is not a loopback address.
+	Token Secret `koanf:"token"`
+	// ALBOIDC lets in visitors an Application Load Balancer authenticated
+	// with OIDC (its X-Amzn-Oidc-Identity header), when Listen is not
+	// loopback. Only safe when nothing but the load balancer reaches the
+	// port.
+	ALBOIDC bool `koanf:"alb_oidc"`
 }
 
 // Notify configures where people hear from opsd.

@@ -70,10 +70,7 @@ func (tc *typeChecker) fail(path, format string, args ...any) {
 	tc.bad = append(tc.bad, path)
 }
 
-var (
-	typeOfUnmarshaler = reflect.TypeOf((*mapstructure.Unmarshaler)(nil)).Elem()
-	typeOfString      = reflect.TypeOf("")
-)
+var typeOfUnmarshaler = reflect.TypeOf((*mapstructure.Unmarshaler)(nil)).Elem()
 
 // wanted names what a key of a type with its own decoding wants, for when
 // it is given a list or a map.

@@ -25,6 +25,7 @@ import (
 	"github.com/opsd-dev/opsd/scheduler"
 	"github.com/opsd-dev/opsd/sdnotify"
 	"github.com/opsd-dev/opsd/telemetry"
+	"github.com/opsd-dev/opsd/webpage"
 )
 
 // Options configure a daemon run.
@@ -64,6 +65,9 @@ type daemon struct {
 	started time.Time
 	// lease is the leader lease when ha is enabled, else nil.
 	lease *lease.Lease
+	// latest and series feed the page at /.
+	latest *webpage.Latest
+	series *webpage.Series
 
 	mu       sync.Mutex
 	cfg      *config.Config
@@ -152,6 +156,7 @@ func Run(ctx context.Context, opts Options) error {
 	d.state = OpenState(ctx, cfg, true, logger, tel.TracerProvider, token)
 	defer d.state.Close()
 	d.runner.Store = d.state
+	d.latest, d.series = &webpage.Latest{}, webpage.NewSeries(d.state)
 	if err := d.apply(ctx, cfg, true); err != nil {
 		return err
 	}
@@ -159,7 +164,10 @@ func Run(ctx context.Context, opts Options) error {
 	// readiness does not wait behind their calls.
 	go d.checkAWS(bg)
 	d.sched.Start()
-	handlers := httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler(), Report: audit.ReportHandler(d.latestReport, d.lastAuditFailure)}
+	handlers := httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler(), Report: audit.ReportHandler(d.latestReport, d.lastAuditFailure),
+		Page: webpage.Access{Listen: cfg.HTTP.Listen, Token: string(cfg.HTTP.Token), ALBOIDC: cfg.HTTP.ALBOIDC}.Guard(webpage.Handler(webpage.Source{
+			Jobs: d.sched.Status, Latest: d.latest, Series: d.series, Location: d.location(), Version: opts.Version,
+		}))}
 	if d.lease != nil {
 		handlers.Role = d.lease.Role
 	}
@@ -272,7 +280,7 @@ func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) er
 		if a, ok := svc.(*audit.Service); ok {
 			assessor = a
 		}
-		job := Job(svc, reconcile.Apply, func() reconcile.Request { return reconcile.Request{Now: env.Now()} }, d.tel.Metrics, env.Observe)
+		job := Job(svc, reconcile.Apply, func() reconcile.Request { return reconcile.Request{Now: env.Now()} }, d.tel.Metrics, d.observe(env))
 		job.Immediately = atStart
 		jobs = append(jobs, leaderOnly(d.lease, job))
 		names = append(names, svc.Name())

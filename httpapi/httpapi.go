@@ -1,6 +1,7 @@
 // Package httpapi serves opsd's operations endpoints: /healthz (the process
 // is up), /readyz (configuration loaded and AWS reachable), /status (jobs'
-// next runs and last outcomes, as JSON) and /metrics (Prometheus).
+// next runs and last outcomes, as JSON), /metrics (Prometheus), /report
+// (the readiness assessment) and the page for people at /.
 package httpapi
 
 import (
@@ -22,6 +23,8 @@ type Handlers struct {
 	Role func() string
 	// Report, when set, serves /report (the readiness assessment).
 	Report http.Handler
+	// Page, when set, serves the page for people at /.
+	Page http.Handler
 }
 
 // New returns the operations endpoints as one handler.
@@ -50,6 +53,9 @@ func New(h Handlers) http.Handler {
 	}
 	if h.Report != nil {
 		mux.Handle("/report", h.Report)
+	}
+	if h.Page != nil {
+		mux.Handle("GET /{$}", h.Page)
 	}
 	return mux
 }

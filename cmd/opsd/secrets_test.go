@@ -93,7 +93,7 @@ audit: {enabled: true}
 	p := startOpsd(t, bin, path, addr)
 	jobs := []string{"audit", "backup", "dlq", "monitor", "patching", "shutdown"}
 	p.status(t, func(doc map[string]any) bool { return allRan(doc, jobs) })
-	for _, endpoint := range []string{"/status", "/metrics", "/readyz", "/healthz", "/report", "/report?format=json", "/report?format=text"} {
+	for _, endpoint := range []string{"/", "/status", "/metrics", "/readyz", "/healthz", "/report", "/report?format=json", "/report?format=text"} {
 		resp, err := http.Get("http://" + addr + endpoint)
 		if err != nil {
 			t.Fatal(err)

@@ -1,0 +1,32 @@
+package daemon
+
+import (
+	"context"
+	"time"
+
+	"github.com/opsd-dev/opsd/reconcile"
+)
+
+// observe is what happens with each scheduled run's result: paging
+// (env.Observe), and the page's record of the last result of each service
+// and of the scheduled resources running by hour.
+func (d *daemon) observe(env *Env) func(context.Context, reconcile.Request, reconcile.Result) {
+	return func(ctx context.Context, req reconcile.Request, res reconcile.Result) {
+		env.Observe(ctx, req, res)
+		if req.Mode != reconcile.Apply {
+			return
+		}
+		d.latest.Observe(ctx, req.Now, res)
+		d.series.Observe(ctx, req.Now, res)
+	}
+}
+
+// location is the configured timezone, for the page's times.
+func (d *daemon) location() *time.Location {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.env == nil || d.env.Location == nil {
+		return time.UTC
+	}
+	return d.env.Location
+}
