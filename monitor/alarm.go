@@ -61,6 +61,9 @@ type Query struct {
 type Alarm struct {
 	// Name is the alarm's name: opsd-<kind>-<id>-<metric>.
 	Name string
+	// Muted says, for a desired alarm whose actions a mute-until tag
+	// turns off, until when and by which tag.
+	Muted string
 	// ARN is the alarm's ARN (observed alarms).
 	ARN string
 	// Kind, Metric and Resource say what a desired alarm watches; Resource

@@ -234,6 +234,7 @@ monitor:
     application: Application
     monitor: opsd:monitor
     override_prefix: "opsd:monitor:"
+    mute_until: opsd:monitor:mute-until    # set by people: the alarms send nothing until this time (RFC 3339 or HH:MM)
     log_retention: opsd:log-retention
     managed: opsd:managed
     resource: opsd:resource

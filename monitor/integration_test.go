@@ -13,6 +13,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 
@@ -452,5 +453,33 @@ func TestIntegrationEventSubscriptionFollowsScope(t *testing.T) {
 	}
 	if ch := changing(w.apply(t)); len(ch) != 0 {
 		t.Errorf("next run changed %+v", ch)
+	}
+}
+
+// A mute-until tag set through the SDK mutes the instance's alarms in
+// moto (actions disabled, the alarms kept), and once its time has passed
+// the next run turns the actions back on.
+func TestIntegrationMuteUntil(t *testing.T) {
+	w := newWorld(t)
+	ctx := context.Background()
+	if _, err := ec2.NewFromConfig(w.cfg).CreateTags(ctx, &ec2.CreateTagsInput{Resources: []string{w.e.web},
+		Tags: []ec2types.Tag{{Key: aws.String("opsd:monitor:mute-until"), Value: aws.String(testNow.Add(2 * time.Hour).Format(time.RFC3339))}}}); err != nil {
+		t.Fatal(err)
+	}
+	w.apply(t)
+	cpu, other := alarmName(KindEC2, w.e.web, MetricCPU), alarmName(KindEC2, w.e.win, MetricCPU)
+	got := w.alarms(t)
+	if a, ok := got[cpu]; !ok || aws.ToBool(a.ActionsEnabled) {
+		t.Fatalf("%s while muted: present %v, actions enabled %v; want present with actions off", cpu, ok, aws.ToBool(a.ActionsEnabled))
+	}
+	if !aws.ToBool(got[other].ActionsEnabled) {
+		t.Errorf("%s of an unmuted instance has its actions off", other)
+	}
+	res := w.svc.Reconcile(ctx, reconcile.Request{Now: testNow.Add(2*time.Hour + 5*time.Minute), Mode: reconcile.Apply})
+	if a, ok := find(res, "update-alarm", cpu); !ok || a.Reason != "actions enabled (no mute-until tag holds)" {
+		t.Errorf("after the mute: %+v", a)
+	}
+	if !aws.ToBool(w.alarms(t)[cpu].ActionsEnabled) {
+		t.Errorf("%s after the mute: actions still off", cpu)
 	}
 }

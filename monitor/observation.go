@@ -1,5 +1,7 @@
 package monitor
 
+import "time"
+
 // Resource is one resource opsd may put alarms on, as observed.
 type Resource struct {
 	// Kind is the kind of resource.
@@ -106,6 +108,10 @@ type Observation struct {
 	// Account and Region are where it was read.
 	Account string
 	Region  string
+	// Now is when, and Location the daemon's timezone: a mute-until tag
+	// is read against them.
+	Now      time.Time
+	Location *time.Location
 
 	// Resources are every resource of the kinds read, watched or not.
 	Resources []*Resource

@@ -113,7 +113,7 @@ func (pl *planning) judgeResources() {
 		return strings.Compare(a.ID, b.ID)
 	})
 	for _, r := range pl.resources {
-		st := judge(pl.cfg, r)
+		st := judge(pl.cfg, r, pl.obs.Now, pl.obs.Location)
 		pl.standings[r] = st
 		pl.refs[r.Ref] = r
 		for _, p := range st.problems {
@@ -161,6 +161,10 @@ func (pl *planning) newAlarm(r *Resource, st standing, metric string) (Alarm, bo
 		pl.unwanted[name] = fmt.Sprintf("alarms.%s.%s is disabled in the configuration", r.Kind, metric)
 		return Alarm{}, false
 	}
+	muted := ""
+	if st.muted {
+		muted = fmt.Sprintf("muted until %s by tag %s", st.mutedUntil.In(pl.location()).Format("Mon 2 Jan 15:04 MST"), pl.cfg.Tags.MuteUntil)
+	}
 	if tag, off := st.off[metric]; off {
 		pl.unwanted[name] = "switched off by tag " + tag
 		return Alarm{}, false
@@ -175,6 +179,7 @@ func (pl *planning) newAlarm(r *Resource, st standing, metric string) (Alarm, bo
 	}
 	return Alarm{
 		Name:              name,
+		Muted:             muted,
 		Kind:              r.Kind,
 		Metric:            metric,
 		Resource:          r.Ref,
@@ -184,7 +189,7 @@ func (pl *planning) newAlarm(r *Resource, st standing, metric string) (Alarm, bo
 		Threshold:         threshold,
 		AlarmActions:      slices.Clone(pl.topics),
 		OKActions:         slices.Clone(pl.topics),
-		ActionsEnabled:    true,
+		ActionsEnabled:    !st.muted,
 		Tags:              map[string]string{pl.cfg.Tags.Managed: "true", pl.cfg.Tags.Resource: r.Ref},
 	}, true
 }
@@ -247,4 +252,12 @@ func resourceDetails(r *Resource) map[string]string {
 		d["name"] = r.Name
 	}
 	return d
+}
+
+// location is the timezone the observation's times are shown in.
+func (pl *planning) location() *time.Location {
+	if pl.obs.Location != nil {
+		return pl.obs.Location
+	}
+	return time.UTC
 }

@@ -41,7 +41,7 @@ func (pl *planning) alarmChanges() []*Change {
 			switch {
 			case len(fields) > 0:
 				details["changes"] = formatChanges(fields)
-				out = append(out, &Change{Object: ObjectAlarm, Op: OpUpdate, Name: a.Name, Reason: "drifted: " + fieldNames(fields), Details: details, alarm: a, tags: tags})
+				out = append(out, &Change{Object: ObjectAlarm, Op: OpUpdate, Name: a.Name, Reason: updateReason(a, ex, fields), Details: details, alarm: a, tags: tags})
 			case len(tags) > 0:
 				out = append(out, &Change{Object: ObjectAlarm, Op: OpTag, Name: a.Name, Reason: "tags missing or changed", Details: details, alarm: a, tags: tags})
 			}
@@ -97,4 +97,18 @@ func fieldNames(fs []FieldChange) string {
 		names[i] = f.Field
 	}
 	return strings.Join(names, ", ")
+}
+
+// updateReason says why an alarm is updated: a mute starting or ending,
+// or its drifted fields.
+func updateReason(want *Alarm, have Alarm, fields []FieldChange) string {
+	if len(fields) == 1 && fields[0].Field == "actions_enabled" {
+		switch {
+		case want.Muted != "":
+			return want.Muted + ": actions disabled"
+		case !have.ActionsEnabled:
+			return "actions enabled (no mute-until tag holds)"
+		}
+	}
+	return "drifted: " + fieldNames(fields)
 }

@@ -7,6 +7,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/opsd-dev/opsd/override"
 )
 
 // standing is what the tags and configuration say about watching one
@@ -27,13 +30,18 @@ type standing struct {
 	off map[string]string
 	// problems are malformed tags, reported and never applied.
 	problems []string
+	// muted is set while a mute-until tag holds: the alarms are kept,
+	// with their actions disabled, until mutedUntil.
+	muted      bool
+	mutedUntil time.Time
 }
 
 // offValues switch a metric's alarm off in an override tag.
 var offValues = []string{"off", "false", "none", "disabled"}
 
-// judge decides whether r is watched and reads its per-metric tags.
-func judge(cfg Config, r *Resource) standing {
+// judge decides whether r is watched and reads its per-metric tags and
+// its mute-until tag, as of now in loc.
+func judge(cfg Config, r *Resource, now time.Time, loc *time.Location) standing {
 	keys := cfg.Tags
 	var st standing
 	optIn := false
@@ -63,17 +71,18 @@ func judge(cfg Config, r *Resource) standing {
 		st.why = fmt.Sprintf("environment %s is not watched and not opted in", env)
 	}
 	st.shutdown = hasShutdownTag(keys.Shutdown, r.Tags)
-	st.readOverrides(keys.OverridePrefix, r)
+	st.readOverrides(keys, r)
+	st.readMute(keys.MuteUntil, r, now, loc)
 	return st
 }
 
 // readOverrides reads the <prefix><metric> tags: a number overrides the
 // metric's threshold, off drops its alarm. A tag naming no metric of the
 // kind, or a value out of the metric's range, is a problem and is ignored.
-func (st *standing) readOverrides(prefix string, r *Resource) {
+func (st *standing) readOverrides(keys TagKeys, r *Resource) {
 	for _, key := range slices.Sorted(maps.Keys(r.Tags)) {
-		metric, ok := strings.CutPrefix(key, prefix)
-		if !ok {
+		metric, ok := strings.CutPrefix(key, keys.OverridePrefix)
+		if !ok || key == keys.MuteUntil {
 			continue
 		}
 		value := strings.TrimSpace(r.Tags[key])
@@ -153,3 +162,24 @@ func kindNoun(k Kind) string {
 }
 
 func kindNounPlural(k Kind) string { return kindNoun(k) + "s" }
+
+// readMute reads the mute-until tag: while its time is ahead the alarms
+// send nothing; a value that cannot be read is a problem, and the alarms
+// stay as they are configured (actions on).
+func (st *standing) readMute(key string, r *Resource, now time.Time, loc *time.Location) {
+	v, ok := r.Tags[key]
+	if key == "" || !ok {
+		return
+	}
+	if loc == nil {
+		loc = time.UTC
+	}
+	until, err := override.Until(strings.TrimSpace(v), now, loc)
+	if err != nil {
+		st.problems = append(st.problems, fmt.Sprintf("tag %s=%q %v; the alarms are not muted", key, v, err))
+		return
+	}
+	if now.Before(until) {
+		st.muted, st.mutedUntil = true, until
+	}
+}

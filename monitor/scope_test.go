@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestJudge(t *testing.T) {
@@ -41,7 +42,7 @@ func TestJudge(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := judge(tt.cfg, &Resource{Kind: tt.kind, ID: "x", Tags: tt.tags})
+			st := judge(tt.cfg, &Resource{Kind: tt.kind, ID: "x", Tags: tt.tags}, time.Time{}, time.UTC)
 			if st.watched != tt.watched || st.why != tt.why || st.shutdown != tt.shutdown || len(st.problems) != tt.problems {
 				t.Errorf("judge = watched %v %q shutdown %v problems %v; want %v %q %v %d", st.watched, st.why, st.shutdown, st.problems, tt.watched, tt.why, tt.shutdown, tt.problems)
 			}
@@ -74,7 +75,7 @@ func TestOverrideTags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := judge(testConfig(), &Resource{Kind: tt.kind, ID: "x", Tags: tt.tags})
+			st := judge(testConfig(), &Resource{Kind: tt.kind, ID: "x", Tags: tt.tags}, time.Time{}, time.UTC)
 			if fmt.Sprint(st.thresholds) != fmt.Sprint(tt.thresholds) && !(len(st.thresholds) == 0 && len(tt.thresholds) == 0) {
 				t.Errorf("thresholds = %v, want %v", st.thresholds, tt.thresholds)
 			}

@@ -104,7 +104,7 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 		return res
 	}
 	byTarget, errs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) (*targetResult, error) {
-		tr, err := s.reconcileTarget(ctx, t, req.Mode)
+		tr, err := s.reconcileTarget(ctx, t, req.Mode, req.Now)
 		return &tr, err
 	})
 	res.Errors = errs
@@ -128,9 +128,10 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 // reconcileTarget observes, plans and, in Apply mode, acts in one account
 // and region. Its error is what could not be observed; what was observed
 // is still planned and acted on.
-func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, mode reconcile.Mode) (targetResult, error) {
+func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, mode reconcile.Mode, now time.Time) (targetResult, error) {
 	c := s.deps.Clients(t.Config)
 	obs, err := observer{c: c, cfg: s.cfg, target: t}.observe(ctx)
+	obs.Now, obs.Location = now, s.deps.Location
 	changes := s.planner.Plan(obs)
 	if mode == reconcile.Apply {
 		actor{c: c, cfg: s.cfg, log: s.log.With("account", t.Account, "region", t.Region)}.run(ctx, changes)

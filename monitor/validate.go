@@ -158,6 +158,7 @@ func (k TagKeys) validate(path string) []error {
 		{"log_retention", k.LogRetention},
 		{"managed", k.Managed},
 		{"resource", k.Resource},
+		{"mute_until", k.MuteUntil},
 	} {
 		p := path + "." + f.key
 		if err := checkTagKey(f.value); err != nil {
