@@ -17,29 +17,10 @@ import (
 	"github.com/opsd-dev/opsd/configkey"
 	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
-	"github.com/opsd-dev/opsd/state"
 )
 
-// Deps are what the backup service is given by the daemon.
-type Deps struct {
-	// Targets lists the account × region targets to act in.
-	Targets func(ctx context.Context) ([]accounts.Target, error)
-	// FanOut runs work across targets.
-	FanOut accounts.FanOut
-	// Notifier receives the service's messages; nil for none.
-	Notifier notify.Notifier
-	// Logger receives the service's log records; nil for none.
-	Logger *slog.Logger
-	// Location is the daemon's timezone. Backup schedules carry their own
-	// (backup_timezone); it is kept for symmetry with the other services.
-	Location *time.Location
-	// Clients builds the AWS clients for a target from its configuration;
-	// nil means [NewClients], the SDK's. Tests pass fakes.
-	Clients func(aws.Config) Clients
-	// State keeps what the service told between runs and replicas; nil
-	// keeps it in memory only.
-	State state.Keeper
-}
+// Deps is what the service is given: see [reconcile.Deps].
+type Deps = reconcile.Deps[Clients]
 
 // Service is the backup enforcement service.
 type Service struct {

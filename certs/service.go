@@ -19,26 +19,10 @@ import (
 	"github.com/opsd-dev/opsd/accounts"
 	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
-	"github.com/opsd-dev/opsd/state"
 )
 
-// Deps are what the certs service is given by the daemon.
-type Deps struct {
-	// Targets lists the account × region targets to look in.
-	Targets func(ctx context.Context) ([]accounts.Target, error)
-	// FanOut runs work across targets.
-	FanOut accounts.FanOut
-	// Notifier receives the summary; nil sends it to the log.
-	Notifier notify.Notifier
-	// Logger receives the service's log records; nil for none.
-	Logger *slog.Logger
-	// Clients builds the AWS clients for a target from its configuration;
-	// nil means [NewClients], the SDK's. Tests pass fakes.
-	Clients func(aws.Config) Clients
-	// State keeps what the service told between runs and replicas; nil
-	// keeps it in memory only.
-	State state.Keeper
-}
+// Deps is what the service is given: see [reconcile.Deps].
+type Deps = reconcile.Deps[Clients]
 
 // Service is the certificates service: it tells certificate owners, in
 // one Slack summary per run, about ACM certificates that expire soon,

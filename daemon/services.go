@@ -24,31 +24,25 @@ func Build(env *Env) ([]reconcile.Service, error) {
 		build   func() (reconcile.Service, error)
 	}{
 		{shutdown.ServiceName, c.Shutdown.Enabled, func() (reconcile.Service, error) {
-			return shutdown.New(c.Shutdown, shutdown.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
-				Logger: env.Logger.With("service", shutdown.ServiceName), Location: env.Location, State: env.stateStore()})
+			return shutdown.New(c.Shutdown, serviceDeps[shutdown.Clients](env, shutdown.ServiceName))
 		}},
 		{patching.ServiceName, c.Patching.Enabled, func() (reconcile.Service, error) {
-			return patching.New(c.Patching, patching.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
-				Logger: env.Logger.With("service", patching.ServiceName), Location: env.Location, State: env.stateStore()})
+			return patching.New(c.Patching, serviceDeps[patching.Clients](env, patching.ServiceName))
 		}},
 		{monitor.ServiceName, c.Monitor.Enabled, func() (reconcile.Service, error) {
-			return monitor.New(c.Monitor, monitor.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
-				Logger: env.Logger.With("service", monitor.ServiceName), Location: env.Location})
+			return monitor.New(c.Monitor, serviceDeps[monitor.Clients](env, monitor.ServiceName))
 		}},
 		{backup.ServiceName, c.Backup.Enabled, func() (reconcile.Service, error) {
-			return backup.New(c.Backup, backup.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
-				Logger: env.Logger.With("service", backup.ServiceName), Location: env.Location, State: env.stateStore()})
+			return backup.New(c.Backup, serviceDeps[backup.Clients](env, backup.ServiceName))
 		}},
 		{dlq.ServiceName, c.DLQ.Enabled, func() (reconcile.Service, error) {
-			return dlq.New(c.DLQ, dlq.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
-				Logger: env.Logger.With("service", dlq.ServiceName), Location: env.Location, State: env.stateStore()})
+			return dlq.New(c.DLQ, serviceDeps[dlq.Clients](env, dlq.ServiceName))
 		}},
 		{audit.ServiceName, c.Audit.Enabled, func() (reconcile.Service, error) {
 			return NewAudit(env)
 		}},
 		{certs.ServiceName, c.Certs.Enabled, func() (reconcile.Service, error) {
-			return certs.New(c.Certs, certs.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
-				Logger: env.Logger.With("service", certs.ServiceName), State: env.stateStore()})
+			return certs.New(c.Certs, serviceDeps[certs.Clients](env, certs.ServiceName))
 		}},
 	}
 	var out []reconcile.Service
@@ -68,8 +62,7 @@ func Build(env *Env) ([]reconcile.Service, error) {
 // NewAudit builds the readiness assessment from env, whether or not its
 // scheduled job is enabled: `opsd audit` runs it on demand.
 func NewAudit(env *Env) (*audit.Service, error) {
-	return audit.New(env.Config.Audit, audit.Deps{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
-		Logger: env.Logger.With("service", audit.ServiceName), Location: env.Location})
+	return audit.New(env.Config.Audit, serviceDeps[audit.Clients](env, audit.ServiceName))
 }
 
 // stateStore is env's state store as the services take it: a nil
@@ -79,4 +72,11 @@ func (env *Env) stateStore() state.Keeper {
 		return nil
 	}
 	return env.State
+}
+
+// serviceDeps is what env gives the service called name, C being its AWS
+// clients (nil Clients: the SDK's).
+func serviceDeps[C any](env *Env, name string) reconcile.Deps[C] {
+	return reconcile.Deps[C]{Targets: env.Resolver.Targets, FanOut: env.FanOut, Notifier: env.Notifier,
+		Logger: env.Logger.With("service", name), Location: env.Location, State: env.stateStore()}
 }

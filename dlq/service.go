@@ -10,12 +10,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/opsd-dev/opsd/accounts"
-	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
-	"github.com/opsd-dev/opsd/state"
 )
 
 // queueWorkers bounds the queues of one account and region watched and
@@ -25,26 +21,8 @@ import (
 // 30 ms per call, within SQS's request rates.
 const queueWorkers = 16
 
-// Deps are what the dlq service is given by the daemon.
-type Deps struct {
-	// Targets lists the account × region targets to act in.
-	Targets func(ctx context.Context) ([]accounts.Target, error)
-	// FanOut runs work across targets.
-	FanOut accounts.FanOut
-	// Notifier receives arrival alerts, reminders and archive problems;
-	// nil for none.
-	Notifier notify.Notifier
-	// Logger receives the service's log records; nil for none.
-	Logger *slog.Logger
-	// Location is the daemon's timezone, for times in messages.
-	Location *time.Location
-	// Clients builds the AWS clients for a target from its configuration;
-	// nil means [NewClients], the SDK's. Tests pass fakes.
-	Clients func(aws.Config) Clients
-	// State keeps what the service told between runs and replicas; nil
-	// keeps it in memory only.
-	State state.Keeper
-}
+// Deps is what the service is given: see [reconcile.Deps].
+type Deps = reconcile.Deps[Clients]
 
 // Service is the dead-letter queue service.
 type Service struct {

@@ -10,29 +10,12 @@ import (
 
 	"github.com/opsd-dev/opsd/awsenv"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/opsd-dev/opsd/accounts"
-	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
 )
 
-// Deps are what the monitor service is given by the daemon.
-type Deps struct {
-	// Targets lists the account × region targets to act in.
-	Targets func(ctx context.Context) ([]accounts.Target, error)
-	// FanOut runs work across targets.
-	FanOut accounts.FanOut
-	// Notifier receives the summary of an Apply reconcile; nil for none.
-	Notifier notify.Notifier
-	// Logger receives the service's log records; nil for none.
-	Logger *slog.Logger
-	// Location is the daemon's timezone, for the times in messages.
-	Location *time.Location
-	// Clients builds the AWS clients for a target from its configuration;
-	// nil means [NewClients], the SDK's. Tests pass fakes.
-	Clients func(aws.Config) Clients
-}
+// Deps is what the service is given: see [reconcile.Deps].
+type Deps = reconcile.Deps[Clients]
 
 // Service is the monitoring service.
 type Service struct {

@@ -7,38 +7,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/opsd-dev/opsd/state"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/opsd-dev/opsd/accounts"
-	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
 )
 
-// Deps are what the patching service is given by the daemon.
-type Deps struct {
-	// Targets lists the account × region targets to act in.
-	Targets func(ctx context.Context) ([]accounts.Target, error)
-	// FanOut runs work across targets.
-	FanOut accounts.FanOut
-	// Notifier receives the scan alerts and run reports; nil for none.
-	Notifier notify.Notifier
-	// Logger receives the service's log records; nil for none.
-	Logger *slog.Logger
-	// Location is the daemon's timezone, for schedules that name none.
-	Location *time.Location
-	// Clients builds the AWS clients for a target from its configuration;
-	// nil means [NewClients], the SDK's. Tests pass fakes.
-	Clients func(aws.Config) Clients
-	// Sleep waits d between looks at a running command, or returns an
-	// error when ctx ends first; the reconcile then stops following and
-	// the next one takes over. nil means a timer.
-	Sleep func(ctx context.Context, d time.Duration) error
-	// State keeps what the service told between runs and replicas; nil
-	// keeps it in memory only.
-	State state.Keeper
-}
+// Deps is what the service is given: see [reconcile.Deps].
+type Deps = reconcile.Deps[Clients]
 
 // Service is the patching service.
 type Service struct {

@@ -9,33 +9,12 @@ import (
 	"sync"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-
 	"github.com/opsd-dev/opsd/accounts"
-	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/reconcile"
-	"github.com/opsd-dev/opsd/state"
 )
 
-// Deps are what the shutdown service is given by the daemon.
-type Deps struct {
-	// Targets lists the account × region targets to act in.
-	Targets func(ctx context.Context) ([]accounts.Target, error)
-	// FanOut runs work across targets.
-	FanOut accounts.FanOut
-	// Notifier receives the per-transition summary; nil for none.
-	Notifier notify.Notifier
-	// Logger receives the service's log records; nil for none.
-	Logger *slog.Logger
-	// Location is the daemon's timezone, for schedules that name none.
-	Location *time.Location
-	// Clients builds the AWS clients for a target from its configuration;
-	// nil means [NewClients], the SDK's. Tests pass fakes.
-	Clients func(aws.Config) Clients
-	// State keeps the notices already sent between runs and replicas; nil
-	// keeps them in memory only.
-	State state.Keeper
-}
+// Deps is what the service is given: see [reconcile.Deps].
+type Deps = reconcile.Deps[Clients]
 
 // Service is the overnight shutdown service.
 type Service struct {
