@@ -26,6 +26,8 @@ type Service struct {
 
 	mu     sync.Mutex
 	latest *Report
+	// loaded is set once the latest report was looked for in Deps.State.
+	loaded bool
 	// failed is the last Apply assessment that could not be made, when it
 	// is newer than latest.
 	failed *Failure
@@ -82,6 +84,7 @@ func (s *Service) LastFailure() (Failure, bool) {
 func (s *Service) Latest() *Report {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.loadState(context.Background())
 	return s.latest
 }
 
@@ -181,9 +184,11 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 		return res
 	}
 	s.mu.Lock()
+	s.loadState(ctx)
 	prev := s.latest
 	s.latest, s.failed = rep, nil
 	s.mu.Unlock()
+	s.saveState(ctx, rep)
 	s.send(ctx, req, summarize(prev, rep, s.cfg.ReportURL), &res)
 	return res
 }
