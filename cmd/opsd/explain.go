@@ -64,7 +64,7 @@ func cmdExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 }
 
 // about reports whether a is about the resource named: by id, by its Name
-// tag, or by an ARN that ends in the id.
+// tag, by an ARN that ends in the id, or, for an ECS service, by its name.
 func about(a reconcile.Action, name string) bool {
 	switch {
 	case name == "":
@@ -72,5 +72,8 @@ func about(a reconcile.Action, name string) bool {
 	case a.Resource == name, a.Details["name"] == name, a.Details["arn"] == name:
 		return true
 	}
-	return strings.HasSuffix(name, "/"+a.Resource) || strings.HasSuffix(name, ":"+a.Resource)
+	// An ARN ending in the id, or an ECS service ("cluster/service") by
+	// its service name.
+	return strings.HasSuffix(name, "/"+a.Resource) || strings.HasSuffix(name, ":"+a.Resource) ||
+		(a.Details["kind"] == "ecs-service" && strings.HasSuffix(a.Resource, "/"+name))
 }

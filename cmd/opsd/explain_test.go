@@ -11,6 +11,7 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 
 	"github.com/opsd-dev/opsd/internal/mototest"
+	"github.com/opsd-dev/opsd/reconcile"
 )
 
 // opsd explain against moto: by id or by Name, the schedule and the tag
@@ -67,5 +68,24 @@ func TestExplainOneResource(t *testing.T) {
 	}
 	if code, _, stderr := opsd(t, "explain", "--config", path); code != 2 || !strings.Contains(stderr, "name the resource") {
 		t.Errorf("explain without a resource: exit %d, want 2:\n%s", code, stderr)
+	}
+}
+
+func TestExplainMatchesByIDNameARNAndServiceName(t *testing.T) {
+	inst := reconcile.Action{Resource: "i-0abc", Details: map[string]string{"name": "dev-api", "kind": "ec2"}}
+	svc := reconcile.Action{Resource: "apps/dev-web", Details: map[string]string{"kind": "ecs-service"}}
+	db := reconcile.Action{Resource: "dev-db", Details: map[string]string{"kind": "rds-instance"}}
+	for _, c := range []struct {
+		a    reconcile.Action
+		name string
+		want bool
+	}{
+		{inst, "i-0abc", true}, {inst, "dev-api", true}, {inst, "arn:aws:ec2:eu-west-2:111111111111:instance/i-0abc", true}, {inst, "i-0ab", false},
+		{svc, "dev-web", true}, {svc, "apps/dev-web", true}, {svc, "arn:aws:ecs:eu-west-2:111111111111:service/apps/dev-web", true}, {svc, "web", false},
+		{db, "arn:aws:rds:eu-west-2:111111111111:db:dev-db", true}, {db, "db", false}, {db, "", false},
+	} {
+		if got := about(c.a, c.name); got != c.want {
+			t.Errorf("about(%s, %q) = %v, want %v", c.a.Resource, c.name, got, c.want)
+		}
 	}
 }
