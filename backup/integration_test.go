@@ -673,3 +673,51 @@ func logMessages(t *testing.T, rec *notify.Recorder) {
 		t.Logf("message:\n%s", notify.Render(m))
 	}
 }
+
+// The end-to-end report: a Prod plan's retention shortened by hand from
+// 30 to 7 days was not put back, and every opsd plan was reported as "not
+// created by opsd". AWS keeps a plan's tags across UpdateBackupPlan (they
+// belong to its ARN), but a backend that drops them leaves opsd's plans
+// without the managed tag. Here the tag is removed through the SDK and
+// the rule edited through the SDK: opsd still knows the plan as its own
+// (its name, and every rule backing up into opsd's vault, which carries
+// the tag) and puts 30 days back; it never calls it foreign.
+func TestMotoHandEditedPlanWithoutItsTagIsRestored(t *testing.T) {
+	e := newMotoEnv(t)
+	ctx := context.Background()
+	c := backup.NewFromConfig(e.cfg)
+	now := time.Now().UTC().Truncate(time.Second)
+	svc := e.service(t, enabledConfig(), e.cfg, &notify.Recorder{})
+	mustReconcile(t, svc, now, reconcile.Apply)
+	prod := look(t, e).plans["opsd-prod"]
+	if prod == nil {
+		t.Fatal("no opsd-prod plan")
+	}
+	if _, err := c.UntagResource(ctx, &backup.UntagResourceInput{ResourceArn: prod.BackupPlanArn, TagKeyList: []string{"opsd:managed"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.UpdateBackupPlan(ctx, &backup.UpdateBackupPlanInput{BackupPlanId: prod.BackupPlanId, BackupPlan: &bktypes.BackupPlanInput{
+		BackupPlanName: aws.String("opsd-prod"),
+		Rules: []bktypes.BackupRuleInput{{
+			RuleName: aws.String("opsd-prod"), TargetBackupVaultName: aws.String("opsd-prod"),
+			ScheduleExpression: aws.String("cron(0 1 ? * * *)"), ScheduleExpressionTimezone: aws.String("Etc/UTC"),
+			StartWindowMinutes: aws.Int64(60), CompletionWindowMinutes: aws.Int64(240),
+			Lifecycle: &bktypes.Lifecycle{DeleteAfterDays: aws.Int64(7)},
+		}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	res := mustReconcile(t, svc, now.Add(time.Hour), reconcile.Apply)
+	for _, a := range res.Actions {
+		if strings.Contains(a.Reason, "not created by opsd") || a.Details["observed"] == "not created by opsd" {
+			t.Errorf("%s reported as not opsd's: %s", a.Resource, a.Reason)
+		}
+	}
+	updates := byAction(res)[string(OpUpdatePlan)]
+	if len(updates) != 1 || updates[0].Status != reconcile.Done {
+		t.Errorf("update-plan actions = %+v, want the retention put back", updates)
+	}
+	if r := look(t, e).plans["opsd-prod"].BackupPlan.Rules[0]; aws.ToInt64(r.Lifecycle.DeleteAfterDays) != 30 {
+		t.Errorf("retention after the run: %d days, want 30", aws.ToInt64(r.Lifecycle.DeleteAfterDays))
+	}
+}

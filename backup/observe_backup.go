@@ -60,6 +60,11 @@ func (ob backupObserver) observe(ctx context.Context, d Desired, plans map[strin
 		if err != nil {
 			return o, err
 		}
+		if !managed {
+			if managed, err = ob.ownedByVault(ctx, m, v, d.Vault.Name); err != nil {
+				return o, err
+			}
+		}
 		switch {
 		case !managed:
 			o.Foreign = append(o.Foreign, ref)
@@ -99,6 +104,34 @@ func (ob backupObserver) vault(ctx context.Context, name string) (*Vault, error)
 		MaxRetentionDays: out.MaxRetentionDays,
 		LockDate:         out.LockDate,
 	}, nil
+}
+
+// ownedByVault reports whether a plan that lacks opsd's managed tag is
+// still opsd's: named as opsd names the policy's plan, with every rule
+// backing up into the policy's vault, which does carry the tag. Some
+// backends drop a plan's tags when it is updated (AWS keeps them on the
+// plan's ARN); a plan someone edited by hand is then still opsd's to put
+// right, while a plan of opsd's name that backs up elsewhere is not.
+func (ob backupObserver) ownedByVault(ctx context.Context, m types.BackupPlansListMember, v *Vault, vault string) (bool, error) {
+	if v == nil {
+		return false, nil
+	}
+	if managed, err := ob.managed(ctx, v.ARN); err != nil || !managed {
+		return false, err
+	}
+	p, err := ob.plan(ctx, m)
+	if err != nil {
+		return false, err
+	}
+	if len(p.Rules) == 0 {
+		return false, nil
+	}
+	for _, r := range p.Rules {
+		if aws.ToString(r.TargetBackupVaultName) != vault {
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // managed reports whether the resource carries opsd's managed tag.
