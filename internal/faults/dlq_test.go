@@ -116,8 +116,14 @@ func TestDLQArchiveSurvivesKillNine(t *testing.T) {
 	now := time.Now().Add(48 * time.Hour).UTC().Format(time.RFC3339)
 
 	modes := map[string]int{}
-	midRun := 0
+	midRun, withWork := 0, 0
 	for i := range kills {
+		// A run that starts with nothing visible (the rest held by a
+		// killed run until their visibility timeout) ends at once: it is
+		// no test of the archiver, and not counted.
+		if visible, _ := e.counts(t, m); visible > 0 {
+			withWork++
+		}
 		p := startDLQRun(t, bin, config, now)
 		var mode string
 		switch i % 4 {
@@ -145,8 +151,8 @@ func TestDLQArchiveSurvivesKillNine(t *testing.T) {
 		visible, inFlight := e.counts(t, m)
 		t.Logf("kill run %d (%s): %s, fired %v; queue %d visible, %d in flight", i+1, mode, p.cmd.ProcessState, fired, visible, inFlight)
 	}
-	if midRun < kills/2 {
-		t.Errorf("only %d of %d runs were killed before they ended; the kills did not test the archiver", midRun, kills)
+	if midRun < withWork/2 || midRun == 0 {
+		t.Errorf("only %d of the %d runs that had messages to archive were killed before they ended; the kills did not test the archiver", midRun, withWork)
 	}
 	runs := e.drain(t, m, bin, config, now, 30)
 	c := e.reconcile(t, m)
