@@ -157,7 +157,18 @@ type Slack struct {
 	Channels map[string]string `koanf:"channels"`
 	// APIURL is a Slack-compatible API endpoint; empty for Slack itself.
 	APIURL string `koanf:"api_url"`
+	// AppToken is the Slack app-level token (xapp-…) with
+	// connections:write, or AppTokenSSMParameter the SecureString holding
+	// it: with one, opsd answers its messages' buttons over Socket Mode.
+	AppToken             Secret `koanf:"app_token"`
+	AppTokenSSMParameter string `koanf:"app_token_ssm_parameter"`
+	// ButtonsUserGroup is the id of the Slack user group (S…) whose members
+	// may press the buttons; required with an app token.
+	ButtonsUserGroup string `koanf:"buttons_user_group"`
 }
+
+// Interactive reports whether opsd answers its messages' buttons.
+func (s Slack) Interactive() bool { return s.AppToken != "" || s.AppTokenSSMParameter != "" }
 
 // Scheduler configures how jobs run.
 type Scheduler struct {

@@ -161,6 +161,20 @@ func (s Slack) validate() []error {
 	if (s.Token != "" || s.TokenSSMParameter != "") && s.Channel == "" {
 		add("notify.slack.channel", "is required when Slack is configured")
 	}
+	if s.AppToken != "" && s.AppTokenSSMParameter != "" {
+		add("notify.slack.app_token_ssm_parameter", "set either app_token or app_token_ssm_parameter, not both")
+	}
+	if s.Interactive() {
+		if s.Token == "" && s.TokenSSMParameter == "" {
+			add("notify.slack.app_token", "answers buttons of messages opsd posts: set notify.slack.token (or token_ssm_parameter) too")
+		}
+		if strings.TrimSpace(s.ButtonsUserGroup) == "" {
+			add("notify.slack.buttons_user_group", "is required with an app token: the Slack user group (S…) whose members may press opsd's buttons")
+		}
+	}
+	if s.AppToken != "" && !strings.HasPrefix(string(s.AppToken), "xapp-") {
+		add("notify.slack.app_token", "is not an app-level token (they begin xapp-)")
+	}
 	if s.APIURL != "" {
 		if u, err := url.Parse(s.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			add("notify.slack.api_url", "%q is not an http(s) URL", s.APIURL)

@@ -24,6 +24,7 @@ import (
 	"github.com/opsd-dev/opsd/reconcile"
 	"github.com/opsd-dev/opsd/scheduler"
 	"github.com/opsd-dev/opsd/sdnotify"
+	"github.com/opsd-dev/opsd/shutdown"
 	"github.com/opsd-dev/opsd/telemetry"
 	"github.com/opsd-dev/opsd/webpage"
 )
@@ -74,7 +75,10 @@ type daemon struct {
 	env      *Env
 	services []string
 	// assessor is the audit service when it is enabled, for /report.
-	assessor   *audit.Service
+	assessor *audit.Service
+	// stopper is the shutdown service when it is enabled, for the
+	// notices' buttons.
+	stopper    *shutdown.Service
 	lastReload reloadStatus
 	awsErr     error
 	awsChecked time.Time
@@ -189,6 +193,7 @@ func Run(ctx context.Context, opts Options) error {
 			logger.Error("systemd watchdog stopped", "error", err.Error())
 		}
 	}()
+	go d.answerButtons(bg, cfg)
 	_ = d.notify.Ready()
 	logger.Info("opsd started", "version", opts.Version, "listen", ln.Addr().String(), "services", d.serviceNames())
 	if len(d.serviceNames()) == 0 {
@@ -276,9 +281,13 @@ func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) er
 	jobs := make([]scheduler.Job, 0, len(services))
 	names := make([]string, 0, len(services))
 	var assessor *audit.Service
+	var stopper *shutdown.Service
 	for _, svc := range services {
 		if a, ok := svc.(*audit.Service); ok {
 			assessor = a
+		}
+		if s, ok := svc.(*shutdown.Service); ok {
+			stopper = s
 		}
 		job := Job(svc, reconcile.Apply, func() reconcile.Request { return reconcile.Request{Now: env.Now()} }, d.tel.Metrics, d.observe(env))
 		job.Immediately = atStart
@@ -291,7 +300,7 @@ func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) er
 	d.runner.Keep = cfg.Scheduler.History
 	d.runner.Restore(ctx, names)
 	d.mu.Lock()
-	d.cfg, d.env, d.services, d.assessor = cfg, env, names, assessor
+	d.cfg, d.env, d.services, d.assessor, d.stopper = cfg, env, names, assessor, stopper
 	d.mu.Unlock()
 	return nil
 }

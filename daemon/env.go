@@ -170,7 +170,8 @@ func newNotifier(ctx context.Context, n config.Notify, base aws.Config, logger *
 	for k, c := range s.Channels {
 		channels[notify.Kind(k)] = c
 	}
-	return notify.NewSlack(notify.SlackOptions{Token: token, Channel: s.Channel, Channels: channels, Routes: routes(n.Routes), APIURL: s.APIURL, Logger: logger})
+	return notify.NewSlack(notify.SlackOptions{Token: token, Channel: s.Channel, Channels: channels, Routes: routes(n.Routes), APIURL: s.APIURL, Logger: logger,
+		Interactive: s.Interactive()})
 }
 
 // routes converts the configured routes for the Slack notifier.

@@ -55,6 +55,9 @@ type Message struct {
 	// label the message does not know, or that differs between the things
 	// it summarises, is empty.
 	Labels Labels
+	// Buttons are actions people may take from the message; only Slack
+	// with interactivity on shows them.
+	Buttons []Button
 }
 
 // Labels say whom and where a message is about.
@@ -88,6 +91,13 @@ func CommonLabels(ls ...Labels) Labels {
 		keep(&out.TeamEmail, l.TeamEmail)
 	}
 	return out
+}
+
+// Button is an action people can take from a message in Slack (when
+// interactivity is on, see SlackOptions.Interactive): pressing it sends
+// ActionID and Value back to opsd.
+type Button struct {
+	Text, ActionID, Value string
 }
 
 // Notifier delivers messages.

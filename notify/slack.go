@@ -41,6 +41,9 @@ type SlackOptions struct {
 	Sleep func(ctx context.Context, d time.Duration) error
 	// Logger receives a warning for each retry; nil means no logging.
 	Logger *slog.Logger
+	// Interactive shows messages' buttons: someone answers them (Socket
+	// Mode, package interact). Without it buttons are left out.
+	Interactive bool
 }
 
 // Slack is a Notifier that posts Block Kit messages to Slack channels.
@@ -53,6 +56,8 @@ type Slack struct {
 	maxRetries int
 	sleep      func(ctx context.Context, d time.Duration) error
 	logger     *slog.Logger
+	// interactive shows messages' buttons.
+	interactive bool
 }
 
 var _ Notifier = (*Slack)(nil)
@@ -118,6 +123,8 @@ func NewSlack(opts SlackOptions) (*Slack, error) {
 		maxRetries: maxRetries,
 		sleep:      sleep,
 		logger:     logger,
+
+		interactive: opts.Interactive,
 	}, nil
 }
 
@@ -149,7 +156,7 @@ func (s *Slack) Notify(ctx context.Context, msg Message) error {
 	}
 	opts := []slack.MsgOption{
 		slack.MsgOptionText(fallbackText(msg), false),
-		slack.MsgOptionBlocks(buildBlocks(msg)...),
+		slack.MsgOptionBlocks(s.blocks(msg)...),
 		slack.MsgOptionDisableLinkUnfurl(),
 		slack.MsgOptionDisableMediaUnfurl(),
 	}

@@ -211,3 +211,25 @@ func fallbackText(msg Message) string {
 	}
 	return truncateNoting(text, slackMaxText)
 }
+
+// slackMaxButtons is how many elements one actions block holds.
+const slackMaxButtons = 25
+
+// blocks lays msg out for this notifier: with its buttons, in one actions
+// block before the footer, only when interactivity is on.
+func (s *Slack) blocks(msg Message) []slack.Block {
+	blocks := buildBlocks(msg)
+	if !s.interactive || len(msg.Buttons) == 0 || len(blocks) >= slackMaxBlocks {
+		return blocks
+	}
+	var elems []slack.BlockElement
+	for i, b := range msg.Buttons {
+		if i == slackMaxButtons {
+			break
+		}
+		elems = append(elems, slack.NewButtonBlockElement(b.ActionID, b.Value,
+			slack.NewTextBlockObject(slack.PlainTextType, truncate(b.Text, 75), false, false)))
+	}
+	footer := blocks[len(blocks)-1]
+	return append(blocks[:len(blocks)-1], slack.NewActionBlock("opsd-actions", elems...), footer)
+}

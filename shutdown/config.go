@@ -59,6 +59,7 @@ import (
 //	  hibernate: false               # hibernate EC2 instances that support it
 //	  rds_restop: true               # stop again a database AWS restarted after 7 days stopped
 //	  notice_before: 0s              # e.g. 30m: tell each owner this long before a stop what will stop, and the tag that keeps it up
+//	  keep_up_until: "22:00"         # the notice's "Keep up until" buttons (with notify.slack.app_token); "" for none
 //
 // See [Period] for how a period is written.
 type Config struct {
@@ -102,6 +103,10 @@ type Config struct {
 	// off period begins which of their resources will stop, with the tag
 	// that keeps one up; once per resource and stop.
 	NoticeBefore time.Duration `koanf:"notice_before"`
+	// KeepUpUntil is the clock time (HH:MM) of the notice's "Keep up"
+	// buttons, shown when Slack interactivity is on
+	// (notify.slack.app_token); empty for no buttons.
+	KeepUpUntil string `koanf:"keep_up_until"`
 }
 
 // TagKeys are the tag keys the service reads and writes. Keys are
@@ -202,7 +207,8 @@ func DefaultConfig() Config {
 				{Off: "fri 19:00", On: "mon 07:00"},
 			}},
 		},
-		RDSRestop: true,
+		RDSRestop:   true,
+		KeepUpUntil: "22:00",
 	}
 }
 

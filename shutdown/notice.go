@@ -16,12 +16,12 @@ import (
 // notice is one resource that stops when its off period begins, for the
 // notice its owner gets before.
 type notice struct {
-	account, region, id, name string
-	kind                      Kind
-	owner                     string
-	labels                    notify.Labels
-	stopAt                    time.Time
-	loc                       *time.Location
+	account, region, id, name, arn string
+	kind                           Kind
+	owner                          string
+	labels                         notify.Labels
+	stopAt                         time.Time
+	loc                            *time.Location
 }
 
 // key identifies the notice: the resource and the stop it is about.
@@ -48,7 +48,7 @@ func (s *Service) notices(tasks []*task, now time.Time) []notice {
 		case d.Override.Kind == OverrideSkip && d.Override.Until.After(d.Window.End):
 			continue
 		}
-		out = append(out, notice{account: t.r.Account, region: t.r.Region, id: t.r.ID, name: t.r.Tags[nameTag],
+		out = append(out, notice{account: t.r.Account, region: t.r.Region, id: t.r.ID, name: t.r.Tags[nameTag], arn: t.r.ARN,
 			kind: t.r.Kind, owner: s.owner(t.r.Tags), stopAt: d.Window.End, loc: d.tt.loc,
 			labels: notify.Labels{Account: t.r.Account, Region: t.r.Region, Environment: d.Intent.Environment,
 				Application: t.r.Tags[s.cfg.Tags.Application], TeamEmail: t.r.Tags[s.cfg.Tags.TeamEmail]}})
@@ -149,7 +149,8 @@ func (s *Service) noticeMessage(owner string, ns []notice) notify.Message {
 	text := fmt.Sprintf("To keep one up tonight, tag it `%s=HH:MM` (or an RFC 3339 time): opsd leaves it running until then and removes the tag. For an EC2 instance: `aws ec2 create-tags --resources %s --tags Key=%s,Value=22:00`.",
 		key, exampleID(ns), key)
 	return notify.Message{
-		Kind: notify.KindShutdown, Severity: notify.Info,
+		Buttons: s.keepUpButtons(ns),
+		Kind:    notify.KindShutdown, Severity: notify.Info,
 		Title: fmt.Sprintf("Shutdown notice for %s: %s will stop at %s", ownerText(owner), notify.Count(len(ns), "resource", "resources"), when),
 		Text:  text, Table: tbl,
 		// The owner's labels route it to the owner's channel
@@ -167,4 +168,25 @@ func exampleID(ns []notice) string {
 		}
 	}
 	return "i-0123456789abcdef0"
+}
+
+// keepUpButtons are the notice's "Keep up until HH:MM" buttons, one per
+// resource, when shutdown.keep_up_until is set: the first such time after
+// the stop, in the resource's schedule's timezone.
+func (s *Service) keepUpButtons(ns []notice) []notify.Button {
+	hm, err := time.Parse("15:04", s.cfg.KeepUpUntil)
+	if s.cfg.KeepUpUntil == "" || err != nil {
+		return nil
+	}
+	var out []notify.Button
+	for _, n := range ns {
+		stop := n.stopAt.In(n.loc)
+		until := time.Date(stop.Year(), stop.Month(), stop.Day(), hm.Hour(), hm.Minute(), 0, 0, n.loc)
+		if !until.After(stop) {
+			until = time.Date(stop.Year(), stop.Month(), stop.Day()+1, hm.Hour(), hm.Minute(), 0, 0, n.loc)
+		}
+		ref := KeepUpRef{Kind: n.kind, Account: n.account, Region: n.region, ID: n.id, ARN: n.arn, Until: until}
+		out = append(out, notify.Button{Text: "Keep " + n.id + " up until " + s.cfg.KeepUpUntil, ActionID: KeepUpAction, Value: ref.String()})
+	}
+	return out
 }

@@ -57,6 +57,15 @@ func TestNoticeBeforeTheEveningStop(t *testing.T) {
 		if strings.Contains(m.Title, "a@example.com") && (m.Labels.TeamEmail != "a@example.com" || m.Labels.Account != acct) {
 			t.Errorf("a's notice is not labelled for routing to a: %+v", m.Labels)
 		}
+		if len(m.Buttons) != len(m.Table.Rows) {
+			t.Errorf("%s: %d buttons for %d resources", m.Title, len(m.Buttons), len(m.Table.Rows))
+		}
+		for _, b := range m.Buttons {
+			ref, err := ParseKeepUpRef(b.Value)
+			if err != nil || b.ActionID != KeepUpAction || !ref.Until.Equal(at(t, "2026-11-24T22:00:00Z")) || !strings.HasPrefix(b.Text, "Keep "+ref.ID+" up until 22:00") {
+				t.Errorf("button %+v: %+v, %v", b, ref, err)
+			}
+		}
 	}
 	for _, want := range []string{
 		"Shutdown notice for a@example.com: 2 resources will stop at Tue 19:00 GMT",

@@ -25,6 +25,9 @@ func (c Config) Validate(path string) []error {
 	if c.Timeout <= 0 {
 		errs = append(errs, fieldErrorf(path+".timeout", "must be positive, got %s", c.Timeout))
 	}
+	if _, err := time.Parse("15:04", c.KeepUpUntil); c.KeepUpUntil != "" && (err != nil || len(c.KeepUpUntil) != 5) {
+		errs = append(errs, fieldErrorf(path+".keep_up_until", "%q is not a clock time HH:MM (e.g. 22:00)", c.KeepUpUntil))
+	}
 	if c.NoticeBefore < 0 || c.NoticeBefore > 12*time.Hour {
 		errs = append(errs, fieldErrorf(path+".notice_before", "must be 0 (no notice) to 12h, got %s", c.NoticeBefore))
 	}
