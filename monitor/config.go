@@ -22,7 +22,7 @@ import "time"
 //	    application: Application     # one dashboard per value
 //	    monitor: opsd:monitor        # true opts in, false opts out (any kind)
 //	    override_prefix: "opsd:monitor:"   # opsd:monitor:cpu=90 overrides a threshold, opsd:monitor:cpu=off drops the alarm
-//	    mute_until: opsd:monitor:mute-until   # set by people: alarms send nothing until this time (RFC 3339 or HH:MM)
+//	    mute_until: opsd:monitor:mute-until   # set by people: alarms send nothing until this time (RFC 3339)
 //	    log_retention: opsd:log-retention  # on a log group: exempt = retention left alone
 //	    managed: opsd:managed        # written by opsd on its alarms (true); nothing without it is ever changed
 //	    resource: opsd:resource      # written by opsd on its alarms: the id or ARN watched
@@ -155,10 +155,9 @@ type TagKeys struct {
 	// them (with a value other than false) is stopped out of hours, so its
 	// alarms treat missing data as not breaching.
 	Shutdown []string `koanf:"shutdown"`
-	// MuteUntil is set by people: an RFC 3339 time or HH:MM (in the
-	// daemon's timezone) until which the resource's alarms keep their
-	// state but send nothing (actions disabled). Once passed, the actions
-	// come back.
+	// MuteUntil is set by people: an RFC 3339 time until which the
+	// resource's alarms keep their state but send nothing (actions
+	// disabled). Once passed, the actions come back.
 	MuteUntil string `koanf:"mute_until"`
 }
 

@@ -234,7 +234,7 @@ monitor:
     application: Application
     monitor: opsd:monitor
     override_prefix: "opsd:monitor:"
-    mute_until: opsd:monitor:mute-until    # set by people: the alarms send nothing until this time (RFC 3339 or HH:MM)
+    mute_until: opsd:monitor:mute-until    # set by people: the alarms send nothing until this time (RFC 3339)
     log_retention: opsd:log-retention
     managed: opsd:managed
     resource: opsd:resource

@@ -18,7 +18,7 @@ func TestMuteUntil(t *testing.T) {
 		obs.Alarms = existing
 		return NewPlanner(cfg).Plan(obs)
 	}
-	muted := map[string]string{"Environment": "production", "opsd:monitor:mute-until": "22:00"}
+	muted := map[string]string{"Environment": "production", "opsd:monitor:mute-until": "2026-11-24T22:00:00Z"}
 
 	var cpu *Change
 	for _, c := range planAt(now, muted) {
@@ -53,6 +53,10 @@ func TestMuteUntil(t *testing.T) {
 	changes := planAt(now, bad)
 	if r := reports(changes); !strings.Contains(strings.Join(r, "\n"), `tag opsd:monitor:mute-until="soon" is not an RFC 3339 time`) {
 		t.Errorf("malformed mute not reported: %v", r)
+	}
+	clock := map[string]string{"Environment": "production", "opsd:monitor:mute-until": "07:00"}
+	if r := reports(planAt(now, clock)); !strings.Contains(strings.Join(r, "\n"), `tag opsd:monitor:mute-until="07:00" is a clock time; monitor takes an RFC 3339 time`) {
+		t.Errorf("a clock-time mute not refused: %v", r)
 	}
 	for _, c := range changes {
 		if c.alarm != nil && !c.alarm.ActionsEnabled {

@@ -163,9 +163,13 @@ func kindNoun(k Kind) string {
 
 func kindNounPlural(k Kind) string { return kindNoun(k) + "s" }
 
-// readMute reads the mute-until tag: while its time is ahead the alarms
-// send nothing; a value that cannot be read is a problem, and the alarms
-// stay as they are configured (actions on).
+// readMute reads the mute-until tag, an RFC 3339 time: while it is ahead
+// the alarms send nothing. A clock time (HH:MM), which the shutdown and
+// patching overrides take, is refused here: they write the time it stands
+// for back into their tag, but monitor does not write the tags of the
+// resources it watches, and read afresh every day "07:00" would mute
+// every night. A value that cannot be read is a problem, and the alarms
+// stay as configured (actions on).
 func (st *standing) readMute(key string, r *Resource, now time.Time, loc *time.Location) {
 	v, ok := r.Tags[key]
 	if key == "" || !ok {
@@ -174,9 +178,13 @@ func (st *standing) readMute(key string, r *Resource, now time.Time, loc *time.L
 	if loc == nil {
 		loc = time.UTC
 	}
-	until, err := override.Until(strings.TrimSpace(v), now, loc)
+	until, err := time.Parse(time.RFC3339, strings.TrimSpace(v))
 	if err != nil {
-		st.problems = append(st.problems, fmt.Sprintf("tag %s=%q %v; the alarms are not muted", key, v, err))
+		why := "is not an RFC 3339 time (2026-12-04T22:00:00Z)"
+		if _, clock := override.Until(strings.TrimSpace(v), now, loc); clock == nil {
+			why = "is a clock time; monitor takes an RFC 3339 time (2026-12-04T22:00:00Z), since a clock time would mute every day"
+		}
+		st.problems = append(st.problems, fmt.Sprintf("tag %s=%q %s; the alarms are not muted", key, v, why))
 		return
 	}
 	if now.Before(until) {

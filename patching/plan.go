@@ -31,6 +31,10 @@ const (
 	// VerbClearSkip removes a skip-until tag whose time has passed; the
 	// instance is decided on as usual from the next reconcile.
 	VerbClearSkip Verb = "clear-skip"
+	// VerbAnchorSkip writes a skip-until tag given as a clock time (HH:MM)
+	// back as the time it stands for (RFC 3339), so it does not come back
+	// the next day; the instance is skipped meanwhile.
+	VerbAnchorSkip Verb = "anchor-skip"
 	// VerbWait: something is under way (a command, a start); nothing to do
 	// now.
 	VerbWait Verb = "wait"
@@ -45,7 +49,7 @@ const (
 // acts reports whether carrying the verb out changes anything in AWS.
 func (v Verb) acts() bool {
 	switch v {
-	case VerbScan, VerbInstall, VerbWake, VerbStop, VerbRelease, VerbExtendHold, VerbClearSkip:
+	case VerbScan, VerbInstall, VerbWake, VerbStop, VerbRelease, VerbExtendHold, VerbClearSkip, VerbAnchorSkip:
 		return true
 	}
 	return false

@@ -99,15 +99,17 @@ func (wp *windowPlan) add(i Instance, m *Managed, run Run, v Verb, reason string
 
 // planMember decides about an instance opsd did not start.
 func (wp *windowPlan) planMember(i Instance, m *Managed) {
-	if wp.skipped(i, m) {
-		return
-	}
 	if wp.hasCur {
 		if c, covered := wp.ix.cover(wp.run, i.ID); covered {
 			if wp.covered(i, m, wp.run, c, false) || wp.live {
 				return
 			}
 		}
+	}
+	// A skip-until tag holds back what is still to be done; a command
+	// already sent is followed and reported above.
+	if wp.skipped(i, m) {
+		return
 	}
 	switch {
 	case wp.live:

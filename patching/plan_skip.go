@@ -3,6 +3,7 @@ package patching
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/opsd-dev/opsd/override"
 )
@@ -28,7 +29,14 @@ func (wp *windowPlan) skipped(i Instance, m *Managed) bool {
 	case err != nil:
 		wp.add(i, m, run, VerbReport, fmt.Sprintf("tag %s=%q %v: not patched, nor started for patching, on a guess", key, v, err))
 	case wp.now.Before(until):
-		wp.add(i, m, run, VerbNone, fmt.Sprintf("skipped until %s by tag %s", wp.w.local(until), key))
+		reason := fmt.Sprintf("skipped until %s by tag %s", wp.w.local(until), key)
+		if _, err := time.Parse(time.RFC3339, strings.TrimSpace(v)); err != nil {
+			at := until.UTC().Format(time.RFC3339)
+			it := wp.add(i, m, run, VerbAnchorSkip, reason+"; "+v+" written as "+at)
+			it.Change = Change{Set: map[string]string{key: at}}
+			break
+		}
+		wp.add(i, m, run, VerbNone, reason)
 	default:
 		it := wp.add(i, m, run, VerbClearSkip, fmt.Sprintf("tag %s=%s passed at %s: removed; patched as usual from the next reconcile", key, v, wp.w.local(until)))
 		it.Change = Change{Remove: []string{key}}

@@ -25,8 +25,10 @@ func TestPlanInstallSkipUntil(t *testing.T) {
 	if it := one(t, pl, "i-skip", PurposeInstall, VerbNone); it.Reason != "skipped until Sun 29 Nov 03:00 GMT by tag opsd:patching:skip-until" {
 		t.Errorf("skip: %q", it.Reason)
 	}
-	if it := one(t, pl, "i-clock", PurposeInstall, VerbNone); !strings.Contains(it.Reason, "skipped until Sun 29 Nov 09:00 GMT") {
-		t.Errorf("clock time: %q", it.Reason)
+	// A clock time is written back as the time it stands for.
+	if it := one(t, pl, "i-clock", PurposeInstall, VerbAnchorSkip); !strings.Contains(it.Reason, "skipped until Sun 29 Nov 09:00 GMT") ||
+		it.Change.Set["opsd:patching:skip-until"] != "2026-11-29T09:00:00Z" {
+		t.Errorf("clock time: %q %+v", it.Reason, it.Change)
 	}
 	over := one(t, pl, "i-over", PurposeInstall, VerbClearSkip)
 	if !strings.Contains(over.Reason, "passed at Sun 29 Nov 01:00 GMT: removed") || len(over.Change.Remove) != 1 || over.Change.Remove[0] != "opsd:patching:skip-until" {

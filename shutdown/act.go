@@ -3,6 +3,7 @@ package shutdown
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -76,6 +77,27 @@ func (a *actor) run(ctx context.Context, tasks []*task) {
 	a.stopInstances(ctx, stop)
 	a.startInstances(ctx, start)
 	a.record(ctx, tasks)
+	a.anchorOverrides(ctx, tasks)
+}
+
+// anchorOverrides writes, for each override read from a clock time
+// (skip-until=22:00), the time it stands for back into its tag in RFC
+// 3339, so that "22:00" means tonight's 22:00 and not, read again
+// tomorrow, tomorrow's. Best effort: a tag left as it was is read the same
+// way again until it is written or has passed.
+func (a *actor) anchorOverrides(ctx context.Context, tasks []*task) {
+	for _, t := range tasks {
+		ov := t.d.Override
+		if !ov.Clock || t.d.ClearOverride || !ov.Active(a.now) || t.err != nil {
+			continue
+		}
+		at := ov.Until.UTC().Format(time.RFC3339)
+		if err := a.setTags(ctx, t.r.Kind, []*resource{t.r}, map[string]string{ov.Key: at})[t.r.ID]; err != nil {
+			a.log.WarnContext(ctx, "write the override's time", "resource", t.r.ID, "tag", ov.Key, "error", err.Error())
+			continue
+		}
+		t.note(fmt.Sprintf("%s=%s written as %s", ov.Key, ov.Value, at))
+	}
 }
 
 // intend writes the LastStopping marker on every EC2 instance and

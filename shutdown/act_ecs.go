@@ -29,6 +29,11 @@ func (a *actor) scaleService(ctx context.Context, t *task) {
 	switch t.d.Action {
 	case ActionStop:
 		saved := r.Capacity
+		// A stop tried again after one that got half way (the scalable
+		// target already at zero) keeps the count saved then.
+		if prev, err := ParseCapacity(r.Tags[a.keys.ASGCapacity]); err == nil && (r.Tags[a.keys.LastAction] == string(LastStopping) || (r.Scaled && saved.Max == 0)) {
+			saved = prev
+		}
 		tags := a.planner.MarkerTags(LastStopping, a.now)
 		tags[a.keys.ASGCapacity] = saved.String()
 		if err := a.setServiceTags(ctx, r, tags); err != nil {

@@ -41,7 +41,7 @@ func (s *Service) notices(tasks []*task, now time.Time) []notice {
 		d := t.d
 		switch {
 		case d.tt == nil, d.Window.Off, d.Window.End.IsZero(), d.Observation.State != StateRunning,
-			d.Action != ActionNone, d.Intent.Problems != 0:
+			d.Action != ActionNone && d.Action != ActionClear, d.Intent.Problems != 0:
 			continue
 		case d.Window.End.Sub(now) > s.cfg.NoticeBefore || !d.Window.End.After(now):
 			continue

@@ -2,6 +2,7 @@ package shutdown
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -29,7 +30,22 @@ const ecsDimension = astypes.ScalableDimensionECSServiceDesiredCount
 // desired count is above zero, stopping at zero while tasks still run,
 // and stopped at zero with none. Where Application Auto Scaling scales its
 // task count, the scalable target's min and max go with it.
+//
+// A service whose scalable target could not be read is not acted on this
+// run (it is reported): stopping it without knowing its min and max would
+// save the wrong ones, and the morning would put them over the real ones.
 func (ob observer) services(ctx context.Context) ([]*resource, error) {
+	out, err := ob.listServices(ctx)
+	if terr := ob.scalableTargets(ctx, out); terr != nil {
+		for _, r := range out {
+			r.Unsupported = "its Application Auto Scaling target could not be read (" + terr.Error() + "): not scaled this run"
+		}
+		err = errors.Join(err, terr)
+	}
+	return out, err
+}
+
+func (ob observer) listServices(ctx context.Context) ([]*resource, error) {
 	var out []*resource
 	clusters := ecs.NewListClustersPaginator(ob.c.ECS, &ecs.ListClustersInput{})
 	for clusters.HasMorePages() {
@@ -44,9 +60,6 @@ func (ob observer) services(ctx context.Context) ([]*resource, error) {
 				return out, err
 			}
 		}
-	}
-	if err := ob.scalableTargets(ctx, out); err != nil {
-		return out, err
 	}
 	return out, nil
 }
@@ -106,6 +119,9 @@ func (ob observer) service(s ecstypes.Service, selectors []string) *resource {
 	r := ob.newResource(KindECSService, cluster+"/"+name, state, tags)
 	r.ARN, r.Cluster, r.Service = aws.ToString(s.ServiceArn), cluster, name
 	r.Capacity = Capacity{Min: desired, Max: desired, Desired: desired}
+	if s.SchedulingStrategy == ecstypes.SchedulingStrategyDaemon {
+		r.Unsupported = "a DAEMON service runs one task per container instance: its count cannot be set"
+	}
 	return r
 }
 

@@ -31,6 +31,10 @@ type Override struct {
 	Key, Value string
 	// Until is the time the override lasts until.
 	Until time.Time
+	// Clock is set when Value is a clock time (HH:MM): opsd writes the
+	// time it stands for back into the tag (RFC 3339) the first time it
+	// reads it, so the override does not come back the next day.
+	Clock bool
 }
 
 // Set reports whether the resource carries an override tag.
@@ -59,11 +63,13 @@ func (d Decision) override() (Override, error) {
 }
 
 func readOverride(kind OverrideKind, key, value string, now time.Time, loc *time.Location) (Override, error) {
-	until, err := override.Until(strings.TrimSpace(value), now, loc)
+	v := strings.TrimSpace(value)
+	until, err := override.Until(v, now, loc)
 	if err != nil {
 		return Override{}, fmt.Errorf("tag %s=%q %w", key, value, err)
 	}
-	return Override{Kind: kind, Key: key, Value: value, Until: until}, nil
+	_, exact := time.Parse(time.RFC3339, v)
+	return Override{Kind: kind, Key: key, Value: value, Until: until, Clock: exact != nil}, nil
 }
 
 // decideOverride applies an active override: skip-until keeps the
@@ -89,6 +95,11 @@ func (d Decision) decideOverride(ov Override) (Decision, bool) {
 		return d, false
 	case OverrideOff:
 		if running {
+			// The patching service holds it up for a patch window: the
+			// override waits for the window, as the schedule does.
+			if hold, ok, err := d.patchingHold(); err == nil && ok && d.Now.Before(hold) {
+				return d.with(ActionNone, CausePatching), true
+			}
 			return d.with(ActionStop, CauseOffUntilStop), true
 		}
 		if d.Unrecorded {

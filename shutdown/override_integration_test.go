@@ -61,6 +61,12 @@ func TestMotoOverridesExpireOnTheirOwn(t *testing.T) {
 	if a := findAction(res, "dev-db"); a == nil || a.Status != reconcile.Reported {
 		t.Errorf("dev-db action %+v, want a report", a)
 	}
+	// The clock time is written back as the time it stands for, so read
+	// again tomorrow it is not tomorrow's 22:00.
+	tonight := w.tuesdayEvening.Truncate(24 * time.Hour).Add(22 * time.Hour).Format(time.RFC3339)
+	if v := got.tags["dev-api"][skipKey]; v != tonight {
+		t.Errorf("dev-api's %s after the first run = %q, want %s", skipKey, v, tonight)
+	}
 	tag("stg-worker", offKey, w.wednesdayMorning.Add(5*time.Hour).Format(time.RFC3339))
 
 	// 22:05: the skip has passed; the tag goes and dev-api stops.

@@ -17,7 +17,7 @@ const catchUpAfter = 15 * time.Minute
 // and the removal of an override tag whose time has passed.
 func (d Decision) Reason() string {
 	s := d.reason()
-	if d.ClearOverride && d.Cause != CauseOverrideExpired {
+	if d.ClearOverride && d.Cause != CauseOverrideExpired && d.Action != ActionReport {
 		s += fmt.Sprintf("; tag %s=%s passed at %s: removed", d.Override.Key, d.Override.Value, d.local(d.Override.Until))
 	}
 	return s
