@@ -81,11 +81,12 @@ type HTTP struct {
 	// Token, when set, is asked of visitors to the page at / when Listen
 	// is not a loopback address.
 	Token Secret `koanf:"token"`
-	// ALBOIDC lets in visitors an Application Load Balancer authenticated
-	// with OIDC (its X-Amzn-Oidc-Identity header), when Listen is not
-	// loopback. Only safe when nothing but the load balancer reaches the
-	// port.
-	ALBOIDC bool `koanf:"alb_oidc"`
+	// ALBOIDCSigner, an Application Load Balancer's ARN, lets in visitors
+	// that load balancer authenticated with OIDC, when Listen is not
+	// loopback: opsd verifies the token it signs (X-Amzn-Oidc-Data) with
+	// the load balancer's public key from
+	// public-keys.auth.elb.<region>.amazonaws.com.
+	ALBOIDCSigner string `koanf:"alb_oidc_signer"`
 }
 
 // Notify configures where people hear from opsd.

@@ -163,6 +163,7 @@ func TestValidationCatchesEachMistake(t *testing.T) {
 		"concurrency":        {"aws: {concurrency: 0}", "aws.concurrency: must be at least 1"},
 		"call timeout":       {"aws: {call_timeout: -1s}", "aws.call_timeout: must be positive"},
 		"listen":             {"http: {listen: 'nowhere'}", "http.listen:"},
+		"alb signer":         {"http: {alb_oidc_signer: my-alb}", `http.alb_oidc_signer: "my-alb" is not a load balancer ARN`},
 		"slack no channel":   {"notify: {slack: {token: x}}", "notify.slack.channel: is required"},
 		"slack two tokens":   {"notify: {slack: {token: x, token_ssm_parameter: /p, channel: c}}", "set either token or token_ssm_parameter"},
 		"slack kind":         {"notify: {slack: {channels: {billing: C1}}}", "notify.slack.channels.billing: unknown kind"},

@@ -45,6 +45,11 @@ func (c *Config) Validate() *ValidationError {
 	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 		add("http.listen", "%q is not host:port: %v", c.HTTP.Listen, err)
 	}
+	if s := c.HTTP.ALBOIDCSigner; s != "" {
+		if f := strings.Split(s, ":"); len(f) < 6 || f[0] != "arn" || f[2] != "elasticloadbalancing" || f[3] == "" {
+			add("http.alb_oidc_signer", "%q is not a load balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/…)", s)
+		}
+	}
 	p = append(p, c.Notify.validate()...)
 	if c.Scheduler.GracePeriod < 0 {
 		add("scheduler.grace_period", "must not be negative, got %s", c.Scheduler.GracePeriod)

@@ -169,7 +169,7 @@ func Run(ctx context.Context, opts Options) error {
 	go d.checkAWS(bg)
 	d.sched.Start()
 	handlers := httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler(), Report: audit.ReportHandler(d.latestReport, d.lastAuditFailure),
-		Page: webpage.Access{Listen: cfg.HTTP.Listen, Token: string(cfg.HTTP.Token), ALBOIDC: cfg.HTTP.ALBOIDC}.Guard(webpage.Handler(webpage.Source{
+		Page: webpage.Access{Listen: cfg.HTTP.Listen, Token: string(cfg.HTTP.Token), ALB: albVerifier(cfg.HTTP.ALBOIDCSigner)}.Guard(webpage.Handler(webpage.Source{
 			Jobs: d.sched.Status, Latest: d.latest, Series: d.series, Location: d.location(), Version: opts.Version,
 		}))}
 	if d.lease != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/opsd-dev/opsd/reconcile"
+	"github.com/opsd-dev/opsd/webpage"
 )
 
 // observe is what happens with each scheduled run's result: paging
@@ -29,4 +30,17 @@ func (d *daemon) location() *time.Location {
 		return time.UTC
 	}
 	return d.env.Location
+}
+
+// albVerifier verifies the tokens of the load balancer signer names, or is
+// nil for none (check-config has refused a signer that is not an ARN).
+func albVerifier(signer string) *webpage.ALBVerifier {
+	if signer == "" {
+		return nil
+	}
+	keys, err := webpage.KeysURLFor(signer)
+	if err != nil {
+		return nil
+	}
+	return &webpage.ALBVerifier{Signer: signer, KeysURL: keys}
 }

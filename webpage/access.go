@@ -14,10 +14,10 @@ type Access struct {
 	// Token, when set, is asked of every visitor: as a bearer token, or
 	// once as ?token= (which sets a cookie for the rest of the visit).
 	Token string
-	// ALBOIDC trusts the identity header an Application Load Balancer
-	// adds after it authenticated the visitor with OIDC. Only safe when
-	// nothing but the load balancer can reach opsd's port.
-	ALBOIDC bool
+	// ALB, when set, lets in visitors an Application Load Balancer
+	// authenticated with OIDC: the signed token it adds (X-Amzn-Oidc-Data)
+	// is verified, so a forged header gets no one in.
+	ALB *ALBVerifier
 }
 
 const tokenCookie = "opsd_token"
@@ -37,8 +37,8 @@ func Loopback(listen string) bool {
 }
 
 // Guard serves h to visitors Access lets in: everyone on a loopback
-// listener; elsewhere, those with the token or, with ALBOIDC, those the
-// load balancer authenticated. Without either, the page is refused
+// listener; elsewhere, those with the token or, with ALB, those the load
+// balancer authenticated (its signed token verified). Without either, the page is refused
 // beyond loopback, saying how to open it.
 func (a Access) Guard(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -53,9 +53,9 @@ func (a Access) Guard(h http.Handler) http.Handler {
 				http.Redirect(w, r, u.String(), http.StatusSeeOther)
 				return
 			}
-		case a.ALBOIDC && r.Header.Get("X-Amzn-Oidc-Identity") != "":
-		case a.Token == "" && !a.ALBOIDC:
-			http.Error(w, "opsd serves this page beyond loopback only with http.token or http.alb_oidc set", http.StatusForbidden)
+		case a.ALB != nil && r.Header.Get("X-Amzn-Oidc-Data") != "" && a.ALB.Verify(r.Context(), r.Header.Get("X-Amzn-Oidc-Data")) == nil:
+		case a.Token == "" && a.ALB == nil:
+			http.Error(w, "opsd serves this page beyond loopback only with http.token or http.alb_oidc_signer set", http.StatusForbidden)
 			return
 		default:
 			http.Error(w, "not authorised: give the token (Authorization: Bearer …, or ?token=…)", http.StatusUnauthorized)

@@ -149,8 +149,8 @@ func TestAccessBeyondLoopback(t *testing.T) {
 		{"bearer token", Access{Listen: "0.0.0.0:9102", Token: "s3cret"}, "/", map[string]string{"Authorization": "Bearer s3cret"}, 200},
 		{"token in the address: cookie, redirect", Access{Listen: "0.0.0.0:9102", Token: "s3cret"}, "/?q=x&token=s3cret", nil, 303},
 		{"cookie", Access{Listen: "0.0.0.0:9102", Token: "s3cret"}, "/", map[string]string{"Cookie": "opsd_token=s3cret"}, 200},
-		{"ALB OIDC", Access{Listen: "[::]:9102", ALBOIDC: true}, "/", map[string]string{"X-Amzn-Oidc-Identity": "alice"}, 200},
-		{"ALB OIDC without the header", Access{Listen: "[::]:9102", ALBOIDC: true}, "/", nil, 401},
+		{"ALB OIDC, a forged identity header only", Access{Listen: "[::]:9102", ALB: &ALBVerifier{Signer: "arn:x"}}, "/", map[string]string{"X-Amzn-Oidc-Identity": "alice"}, 401},
+		{"ALB OIDC without the header", Access{Listen: "[::]:9102", ALB: &ALBVerifier{Signer: "arn:x"}}, "/", nil, 401},
 	} {
 		rec := httptest.NewRecorder()
 		req := httptest.NewRequest(http.MethodGet, c.target, nil)
