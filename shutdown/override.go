@@ -87,7 +87,7 @@ func (d Decision) decideOverride(ov Override) (Decision, bool) {
 				return d.with(ActionNone, CauseSkipUntil), true
 			}
 			return d, false
-		case d.Marker.Valid() && d.Marker.Action == LastStop:
+		case d.Marker.Valid() && d.Marker.Action == LastStop && !d.startedSinceMarker():
 			return d.with(ActionStart, CauseSkipUntilStart), true
 		case d.Window.Off:
 			return d.with(ActionNone, CauseSkipUntilStoppedOutside), true
@@ -108,4 +108,12 @@ func (d Decision) decideOverride(ov Override) (Decision, bool) {
 		return d.with(ActionNone, CauseOffUntil), true
 	}
 	return d, false
+}
+
+// startedSinceMarker reports whether the resource, stopped now, was
+// started (and so stopped again by someone) after opsd's last marker: it
+// was then stopped by hand, and opsd starts only what it stopped.
+func (d Decision) startedSinceMarker() bool {
+	s := d.Observation.StartedAt
+	return !s.IsZero() && s.After(d.Marker.At) && !s.After(d.Now)
 }
