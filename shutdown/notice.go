@@ -80,14 +80,15 @@ const noticeStateKey = "notices"
 func (s *Service) sendNotices(ctx context.Context, now time.Time, all []notice, res *reconcile.Result) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.noticesLoaded {
-		if st, ok := state.Load[noticeState](ctx, s.deps.State, ServiceName, noticeStateKey); ok && st.Noticed != nil {
-			s.noticed = st.Noticed
-		}
-		s.noticesLoaded = true
-	}
 	if s.noticed == nil {
 		s.noticed = map[string]time.Time{}
+	}
+	// Read what is stored every time: another replica may have led, and
+	// sent notices, since this one last did.
+	if st, ok := state.Load[noticeState](ctx, s.deps.State, ServiceName, noticeStateKey); ok {
+		for k, at := range st.Noticed {
+			s.noticed[k] = at
+		}
 	}
 	before := len(s.noticed)
 	for k, at := range s.noticed {

@@ -35,6 +35,12 @@ func TestNoticeBeforeTheEveningStop(t *testing.T) {
 	f.ec2.add("i-kept", "running", kept)
 	f.ec2.add("i-none", "running", dev())
 
+	// A second replica that last led before the notices were sent.
+	other := newHarness(t, cfg)
+	other.fakes[acct] = f
+	other.svc.deps.State = store
+	other.run(t, "2026-11-24T17:55:00Z", reconcile.Apply)
+
 	h.run(t, "2026-11-24T18:00:00Z", reconcile.Apply) // an hour before: too early
 	if n := len(h.rec.Messages()); n != 0 {
 		t.Fatalf("an hour before the stop: %d messages", n)
@@ -89,6 +95,12 @@ func TestNoticeBeforeTheEveningStop(t *testing.T) {
 	restarted.run(t, "2026-11-24T18:45:00Z", reconcile.Apply)
 	if n := len(h.rec.Messages()) + len(restarted.rec.Messages()); n != 3 {
 		t.Errorf("after a later run and a restart: %d messages in all, want the 3 notices only", n)
+	}
+	// The other replica leads again: it reads what was sent since it last
+	// did, and sends nothing twice.
+	other.run(t, "2026-11-24T18:50:00Z", reconcile.Apply)
+	if n := len(other.rec.Messages()); n != 0 {
+		t.Errorf("the other replica, leading again, sent %d notices already sent", n)
 	}
 
 	// The next evening, the same resources (started again in the

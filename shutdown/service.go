@@ -28,9 +28,8 @@ type Service struct {
 	// account that cannot be reached is told once, not every run.
 	lastErrors map[string]bool
 	// noticed are the notices before a stop already sent: resource and
-	// stop time → the stop time, loaded from and saved to Deps.State.
-	noticed       map[string]time.Time
-	noticesLoaded bool
+	// stop time → the stop time, merged with Deps.State's each run.
+	noticed map[string]time.Time
 }
 
 var _ reconcile.Service = (*Service)(nil)

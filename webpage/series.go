@@ -64,6 +64,8 @@ func (s *Series) Observe(ctx context.Context, at time.Time, res reconcile.Result
 	hour := at.UTC().Truncate(time.Hour)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// Read what is stored every run: another replica may have led since.
+	s.loaded = false
 	s.load(ctx)
 	if n := len(s.points); n > 0 && s.points[n-1].Hour.Equal(hour) {
 		s.points[n-1] = Point{hour, running, total}
@@ -82,6 +84,7 @@ func (s *Series) Observe(ctx context.Context, at time.Time, res reconcile.Result
 func (s *Series) Points(ctx context.Context) []Point {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.loaded = false // a follower shows what the leader records
 	s.load(ctx)
 	return slices.Clone(s.points)
 }
@@ -91,7 +94,20 @@ func (s *Series) load(ctx context.Context) {
 		return
 	}
 	s.loaded = true
-	if p, ok := state.Load[[]Point](ctx, s.store, seriesKind, seriesKey); ok {
-		s.points = p
+	p, ok := state.Load[[]Point](ctx, s.store, seriesKind, seriesKey)
+	if !ok {
+		return
 	}
+	// Keep this process's points where the store has none for the hour.
+	have := map[time.Time]bool{}
+	for _, q := range p {
+		have[q.Hour] = true
+	}
+	for _, q := range s.points {
+		if !have[q.Hour] {
+			p = append(p, q)
+		}
+	}
+	slices.SortFunc(p, func(a, b Point) int { return a.Hour.Compare(b.Hour) })
+	s.points = p
 }
