@@ -32,7 +32,7 @@ func TestDaemonServesThePage(t *testing.T) {
 			t.Fatalf("GET /: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
 		body = string(b)
-		if strings.Contains(body, `<td class="ok">ok`) {
+		if strings.Contains(body, `<td class="ok">ok`) && !strings.Contains(body, "(running)") {
 			break
 		}
 		time.Sleep(100 * time.Millisecond)
