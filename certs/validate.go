@@ -3,7 +3,6 @@ package certs
 import (
 	"fmt"
 	"regexp"
-	"strings"
 
 	"github.com/opsd-dev/opsd/configkey"
 )
@@ -13,7 +12,6 @@ const (
 	// maxWarnDays is the longest threshold: the longest validity of a
 	// certificate ACM issues is 395 days.
 	maxWarnDays = 395
-	maxTagKey   = 128
 )
 
 var regionName = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
@@ -49,24 +47,9 @@ func (c Config) Validate(path string) []error {
 		}
 	}
 	for _, t := range []struct{ key, value string }{{"tags.team_email", c.Tags.TeamEmail}, {"tags.application", c.Tags.Application}} {
-		if err := checkTagKey(t.value); err != nil {
+		if err := configkey.CheckTagKey(t.value); err != nil {
 			add(t.key, "%w", err)
 		}
 	}
 	return errs
-}
-
-// checkTagKey checks k is usable as an ACM tag key.
-func checkTagKey(k string) error {
-	switch {
-	case k == "":
-		return fmt.Errorf("must not be empty")
-	case len(k) > maxTagKey:
-		return fmt.Errorf("%q is longer than an AWS tag key may be (%d)", k, maxTagKey)
-	case strings.HasPrefix(strings.ToLower(k), "aws:"):
-		return fmt.Errorf("%q starts with aws:, which AWS reserves", k)
-	case strings.TrimSpace(k) != k:
-		return fmt.Errorf("%q has leading or trailing spaces", k)
-	}
-	return nil
 }

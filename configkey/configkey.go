@@ -3,7 +3,10 @@
 // path, so check-config can say exactly where to look.
 package configkey
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // Error is a problem with one configuration key. Its text starts with the
 // key's full path: `shutdown.schedules.office.periods[1].off: "25:00" is
@@ -25,4 +28,24 @@ func (e *Error) Unwrap() error { return e.Err }
 // and args (%w wraps).
 func Errorf(path, format string, args ...any) error {
 	return &Error{Path: path, Err: fmt.Errorf(format, args...)}
+}
+
+// MaxTagKey is the longest tag key AWS accepts.
+const MaxTagKey = 128
+
+// CheckTagKey says what makes k unusable as a configured AWS tag key:
+// empty, longer than AWS allows, in AWS's reserved aws: namespace, or with
+// leading or trailing spaces; nil when it is usable.
+func CheckTagKey(k string) error {
+	switch {
+	case k == "":
+		return fmt.Errorf("must not be empty")
+	case len(k) > MaxTagKey:
+		return fmt.Errorf("%q is longer than an AWS tag key may be (%d)", k, MaxTagKey)
+	case strings.HasPrefix(strings.ToLower(k), "aws:"):
+		return fmt.Errorf("%q starts with aws:, which AWS reserves", k)
+	case strings.TrimSpace(k) != k:
+		return fmt.Errorf("%q has leading or trailing spaces", k)
+	}
+	return nil
 }

@@ -14,7 +14,6 @@ const (
 	maxRetention         = 14 * 24 * time.Hour
 	maxVisibilityTimeout = 12 * time.Hour
 	maxWaitTime          = 20 * time.Second
-	maxTagKey            = 128
 	maxPrefix            = 512
 )
 
@@ -129,17 +128,10 @@ func wholeSeconds(d, lo, hi time.Duration) error {
 
 // checkTagKey checks k is usable as an SQS tag key; empty is allowed.
 func checkTagKey(k string) error {
-	switch {
-	case k == "":
+	if k == "" {
 		return nil
-	case len(k) > maxTagKey:
-		return fmt.Errorf("%q is longer than an AWS tag key may be (%d)", k, maxTagKey)
-	case strings.HasPrefix(strings.ToLower(k), "aws:"):
-		return fmt.Errorf("%q starts with aws:, which AWS reserves", k)
-	case strings.TrimSpace(k) != k:
-		return fmt.Errorf("%q has leading or trailing spaces", k)
 	}
-	return nil
+	return configkey.CheckTagKey(k)
 }
 
 // checkQueueRef checks a queue reference from the configuration: a queue
