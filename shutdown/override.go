@@ -109,11 +109,3 @@ func (d Decision) decideOverride(ov Override) (Decision, bool) {
 	}
 	return d, false
 }
-
-// startedSinceMarker reports whether the resource, stopped now, was
-// started (and so stopped again by someone) after opsd's last marker: it
-// was then stopped by hand, and opsd starts only what it stopped.
-func (d Decision) startedSinceMarker() bool {
-	s := d.Observation.StartedAt
-	return !s.IsZero() && s.After(d.Marker.At) && !s.After(d.Now)
-}

@@ -160,11 +160,18 @@ func (d Decision) decideOn() Decision {
 		}
 		return d.with(ActionNone, CauseAlreadyRunning)
 	}
-	startedSince := !o.StartedAt.IsZero() && o.StartedAt.After(m.At) && !o.StartedAt.After(d.Now)
-	if opsdStopped && !startedSince {
+	if opsdStopped && !d.startedSinceMarker() {
 		return d.with(ActionStart, CauseOnPeriod)
 	}
 	return d.with(ActionNone, CauseStoppedOutside)
+}
+
+// startedSinceMarker reports whether the resource, stopped now, was
+// started (and so stopped again by someone) after opsd's last marker: it
+// was then stopped by hand, and opsd starts only what it stopped.
+func (d Decision) startedSinceMarker() bool {
+	s := d.Observation.StartedAt
+	return !s.IsZero() && s.After(d.Marker.At) && !s.After(d.Now)
 }
 
 // orphan reports whether opsd stopped the resource and it is still
