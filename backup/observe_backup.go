@@ -53,6 +53,7 @@ func (ob backupObserver) observe(ctx context.Context, d Desired, plans map[strin
 		return aws.ToTime(candidates[i].CreationDate).Before(aws.ToTime(candidates[j].CreationDate))
 	})
 	var ours *types.BackupPlansListMember
+	var read *Plan // ours, when reading it was how it was recognised
 	for i := range candidates {
 		m := candidates[i]
 		ref := PlanRef{ID: aws.ToString(m.BackupPlanId), ARN: aws.ToString(m.BackupPlanArn), Created: aws.ToTime(m.CreationDate)}
@@ -60,16 +61,18 @@ func (ob backupObserver) observe(ctx context.Context, d Desired, plans map[strin
 		if err != nil {
 			return o, err
 		}
+		var p *Plan
 		if !managed {
-			if managed, err = ob.ownedByVault(ctx, m, v, d.Vault.Name); err != nil {
+			if p, err = ob.ownedByVault(ctx, m, v, d.Vault.Name); err != nil {
 				return o, err
 			}
+			managed = p != nil
 		}
 		switch {
 		case !managed:
 			o.Foreign = append(o.Foreign, ref)
 		case ours == nil:
-			ours = &candidates[i]
+			ours, read = &candidates[i], p
 		default:
 			o.Duplicates = append(o.Duplicates, ref)
 		}
@@ -77,8 +80,11 @@ func (ob backupObserver) observe(ctx context.Context, d Desired, plans map[strin
 	if ours == nil {
 		return o, nil
 	}
-	if o.Plan, err = ob.plan(ctx, *ours); err != nil {
-		return o, err
+	o.Plan = read
+	if o.Plan == nil {
+		if o.Plan, err = ob.plan(ctx, *ours); err != nil {
+			return o, err
+		}
 	}
 	if o.Selections, err = ob.selections(ctx, o.Plan.ID); err != nil {
 		return o, err
@@ -106,32 +112,30 @@ func (ob backupObserver) vault(ctx context.Context, name string) (*Vault, error)
 	}, nil
 }
 
-// ownedByVault reports whether a plan that lacks opsd's managed tag is
+// ownedByVault returns, read, a plan that lacks opsd's managed tag but is
 // still opsd's: named as opsd names the policy's plan, with every rule
-// backing up into the policy's vault, which does carry the tag. Some
+// backing up into the policy's vault, which does carry the tag; nil when
+// it is not opsd's. Some
 // backends drop a plan's tags when it is updated (AWS keeps them on the
 // plan's ARN); a plan someone edited by hand is then still opsd's to put
 // right, while a plan of opsd's name that backs up elsewhere is not.
-func (ob backupObserver) ownedByVault(ctx context.Context, m types.BackupPlansListMember, v *Vault, vault string) (bool, error) {
+func (ob backupObserver) ownedByVault(ctx context.Context, m types.BackupPlansListMember, v *Vault, vault string) (*Plan, error) {
 	if v == nil {
-		return false, nil
+		return nil, nil
 	}
 	if managed, err := ob.managed(ctx, v.ARN); err != nil || !managed {
-		return false, err
+		return nil, err
 	}
 	p, err := ob.plan(ctx, m)
-	if err != nil {
-		return false, err
-	}
-	if len(p.Rules) == 0 {
-		return false, nil
+	if err != nil || len(p.Rules) == 0 {
+		return nil, err
 	}
 	for _, r := range p.Rules {
 		if aws.ToString(r.TargetBackupVaultName) != vault {
-			return false, nil
+			return nil, nil
 		}
 	}
-	return true, nil
+	return p, nil
 }
 
 // managed reports whether the resource carries opsd's managed tag.
