@@ -109,6 +109,11 @@ aws autoscaling describe-auto-scaling-groups \
 aws rds describe-db-instances --query 'DBInstances[].{Database:DBInstanceIdentifier,Status:DBInstanceStatus}'
 
 echo
+echo "### opsd explain dev-api --now 2026-11-24T19:10:00Z (one instance, for the team that owns it; changes nothing)"
+opsd explain.log explain dev-api --now 2026-11-24T19:10:00Z
+expect "the off period ends: opsd starts it"
+
+echo
 echo "### opsd run --once --only shutdown --now 2026-11-25T07:05:00Z (Wednesday morning)"
 opsd morning.log run --once --only shutdown --now 2026-11-25T07:05:00Z
 expect "Overnight shutdown: stopped 0, started 4"
