@@ -20,7 +20,7 @@
 //     or otherwise INELIGIBLE (a private certificate whose CA has not
 //     given ACM permission);
 //   - a certificate within one of warn_days of its expiry: the smallest
-//     threshold it is within.
+//     threshold it is within; for one ACM will not renew, saying so.
 //
 // ListCertificates is asked for every key type and key pair origin: by
 // default ACM lists only RSA_1024 and RSA_2048 certificates, so an ECDSA
@@ -36,7 +36,13 @@
 //
 // An Apply reconcile sends one summary of the findings not told before,
 // grouped by owner (the TeamEmail tag, else Application), most urgent
-// first. A finding's key is the certificate, its expiry, the cause and
+// first. That ACM will not renew a certificate is news, told once, not
+// counted among the certificates that need a person: all three causes
+// leave the certificate working until its expiry, so it needs someone
+// from its first threshold on, which is told as for any expiring
+// certificate. While that is all that is found about a certificate, the
+// Apply runs after the one that told it leave it out of their actions
+// (plan mode still lists it), so no run's record reports it again. A finding's key is the certificate, its expiry, the cause and
 // the threshold (or the renewal's reason), so each threshold is told
 // once per certificate, and a renewed or re-imported certificate, whose
 // expiry moved, is a new one. Findings are remembered as told only once

@@ -257,14 +257,32 @@ func TestIntegrationAgainstMoto(t *testing.T) {
 		}
 	}
 
-	// A second run, by a restarted service with the same state, tells
-	// nothing again.
+	if !strings.Contains(string(all), "3 certificates need a person (1 expired and in use, 1 renewal waits for validation, 1 expiring); ACM will not renew 1 more") {
+		t.Errorf("the summary's title does not set the certificate ACM will not renew apart from those that need a person:\n%s", all)
+	}
+
+	// A second run, by a restarted service with the same state, after a
+	// new certificate comes within 30 days of its expiry: the summary is
+	// about that one alone, and the imported certificate 300 days from
+	// its expiry is neither listed again nor reported.
+	importCert(euw2, "new.example.org", now.Add(20*day), false, tag("TeamEmail", "payments@example.org"))
 	res = newService().Reconcile(ctx, reconcile.Request{Now: runAt.Add(time.Hour), Mode: reconcile.Apply})
-	if len(res.Errors) > 0 || len(res.Actions) != 5 {
+	if len(res.Errors) > 0 || len(res.Actions) != 6 {
 		t.Fatalf("second run: %d actions, errors %v", len(res.Actions), res.Errors)
 	}
-	if slack.Count() != 1 {
-		t.Fatalf("%d posts after the second run, want still 1", slack.Count())
+	for _, a := range res.Actions {
+		if a.Details["domain"] == "legacy.example.org" {
+			t.Errorf("second run reports the imported certificate told before: %+v", a)
+		}
+	}
+	if slack.Count() != 2 {
+		t.Fatalf("%d posts after the second run, want 2", slack.Count())
+	}
+	second := slack.Posts()[1].Form
+	text := second.Get("text") + second.Get("blocks")
+	if strings.Contains(text, "legacy.example.org") || !strings.Contains(text, "new.example.org") ||
+		!strings.Contains(text, "Certificates: 1 certificate needs a person (1 expiring)") {
+		t.Errorf("second summary:\n%s", text)
 	}
 	if n := wire.proxy.Count("CertificateManager.ListCertificates"); n != 6 {
 		t.Errorf("%d ListCertificates calls, want one per region (eu-west-2, us-east-1) per run", n)

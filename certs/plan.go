@@ -59,6 +59,15 @@ func (c Cause) Action() string {
 	return "report"
 }
 
+// WillNotRenew reports whether c is a cause for which ACM will not renew
+// the certificate (imported, not in use, or otherwise ineligible). Such a
+// finding is told once, as news rather than as needing a person: the
+// certificate needs someone only once it comes within an expiry
+// threshold, which is told as for any expiring certificate.
+func (c Cause) WillNotRenew() bool {
+	return c == CauseImported || c == CauseNotInUse || c == CauseIneligible
+}
+
 // Finding is one thing about one certificate that a person must know.
 type Finding struct {
 	Cert  *Certificate
@@ -128,7 +137,15 @@ func (f Finding) Reason() string {
 		}
 		return s + "; " + expiry(f)
 	case CauseExpiring:
-		return fmt.Sprintf("expires within %d days (%s)", f.Threshold, expiry(f))
+		s := fmt.Sprintf("expires within %d days (%s)", f.Threshold, expiry(f))
+		if cause, ok := c.notRenewing(); ok {
+			s += "; " + map[Cause]string{
+				CauseImported:   "imported, so ACM will not renew it: import a new one",
+				CauseNotInUse:   "not in use, so ACM will not renew it",
+				CauseIneligible: "ACM will not renew it",
+			}[cause]
+		}
+		return s
 	}
 	return ""
 }
@@ -212,15 +229,8 @@ func planOne(c *Certificate, now time.Time, thresholds []int) []Finding {
 			out = append(out, f(CauseRenewalPendingValidation))
 		}
 	}
-	switch {
-	case c.Type == TypeImported:
-		out = append(out, f(CauseImported))
-	case c.RenewalEligibility != Ineligible:
-		// ACM will renew it (or says nothing either way).
-	case c.Type == TypeAmazonIssued && !c.inUse():
-		out = append(out, f(CauseNotInUse))
-	default:
-		out = append(out, f(CauseIneligible))
+	if cause, ok := c.notRenewing(); ok {
+		out = append(out, f(cause))
 	}
 	for _, t := range thresholds {
 		if left <= time.Duration(t)*24*time.Hour {
@@ -231,6 +241,21 @@ func planOne(c *Certificate, now time.Time, thresholds []int) []Finding {
 		}
 	}
 	return out
+}
+
+// notRenewing is why ACM will not renew c, if it will not: imported,
+// ACM-issued and used by nothing, or otherwise ineligible.
+func (c *Certificate) notRenewing() (Cause, bool) {
+	switch {
+	case c.Type == TypeImported:
+		return CauseImported, true
+	case c.RenewalEligibility != Ineligible:
+		// ACM will renew it (or says nothing either way).
+		return 0, false
+	case c.Type == TypeAmazonIssued && !c.inUse():
+		return CauseNotInUse, true
+	}
+	return CauseIneligible, true
 }
 
 // renewalWindow is how long before expiry ACM starts the managed renewal

@@ -83,6 +83,12 @@ type targetRun struct {
 // findings not told before, grouped by owner, and remembers them as told
 // once it was delivered. In Plan mode it tells no one.
 //
+// A finding that ACM will not renew a certificate ([Cause.WillNotRenew])
+// is told once; while it is all that is found about the certificate, the
+// Apply runs after the one that told it leave it out of their actions,
+// so it is not reported every run as needing a person. Plan mode lists
+// it still, with details.new false.
+//
 // One account or region failing never stops the others; its failure is
 // in Result.Errors.
 func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcile.Result {
@@ -105,10 +111,16 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 		if tr == nil {
 			continue
 		}
+		alone := soleFindings(tr.findings)
 		for _, f := range tr.findings {
 			isNew := !told[tr.target.String()][f.Key()]
 			if isNew {
 				fresh = append(fresh, f)
+			}
+			if req.Mode == reconcile.Apply && !isNew && f.Cause.WillNotRenew() && alone[f.Cert] {
+				// Told already, and nothing else is found about the
+				// certificate: it needs no one until a threshold.
+				continue
 			}
 			res.Actions = append(res.Actions, s.action(f, isNew))
 		}
@@ -119,7 +131,7 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 	newErrs, errKeys := s.freshErrors(res.Errors)
 	delivered := true
 	if len(fresh) > 0 || len(newErrs) > 0 {
-		if err := s.tell(ctx, summarize(fresh, newErrs, s.cfg.Tags)); err != nil {
+		if err := s.tell(ctx, summarize(fresh, newErrs, s.cfg.Tags, slices.Max(s.cfg.WarnDays))); err != nil {
 			res.Errors = append(res.Errors, err)
 			delivered = false
 		}
@@ -132,6 +144,19 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 	}
 	s.saveState(context.WithoutCancel(ctx))
 	return res
+}
+
+// soleFindings are the certificates that have exactly one of findings.
+func soleFindings(findings []Finding) map[*Certificate]bool {
+	n := map[*Certificate]int{}
+	for _, f := range findings {
+		n[f.Cert]++
+	}
+	out := make(map[*Certificate]bool, len(n))
+	for c, k := range n {
+		out[c] = k == 1
+	}
+	return out
 }
 
 // reconcileTarget observes and plans one account and region. Its error

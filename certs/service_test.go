@@ -147,7 +147,7 @@ func TestOneSummaryGroupedByOwnerAndToldOnce(t *testing.T) {
 		t.Fatalf("%d messages, want one summary", len(msgs))
 	}
 	m := msgs[0]
-	if m.Kind != notify.KindCerts || m.Severity != notify.Error || !strings.HasPrefix(m.Title, "Certificates: 3 certificates need a person (1 expired and in use, 1 will not renew, 1 expiring)") {
+	if m.Kind != notify.KindCerts || m.Severity != notify.Error || !strings.HasPrefix(m.Title, "Certificates: 2 certificates need a person (1 expired and in use, 1 expiring); ACM will not renew 1 more (told once; again from 45 days before expiry)") {
 		t.Errorf("summary %s %s %q", m.Kind, m.Severity, m.Title)
 	}
 	// The owner with the expired certificate in use comes first.
@@ -337,5 +337,85 @@ func TestErrorKeyIgnoresRequestIDs(t *testing.T) {
 	}
 	if k := errorKey(&accounts.TargetError{Target: accounts.Target{Account: "1", Region: "r"}, Err: errors.New("dial tcp: refused")}); k != "1/r failed" {
 		t.Errorf("key %q", k)
+	}
+}
+
+// An imported certificate far from expiry is told once, as a certificate
+// ACM will not renew, not as one that needs a person; later runs, after a
+// restart with the same state, neither list it in their summary nor
+// report it; at its first threshold it is told, and needs a person, as
+// any expiring certificate.
+func TestWillNotRenewIsToldOnceThenQuietUntilAThreshold(t *testing.T) {
+	store := state.NewTolerant(state.NewMemory(), nil)
+	h := newHarness(t)
+	h.restart(store)
+	where := "111111111111/eu-west-2"
+	h.estate.add(where, detail(where, "old", "old.example.org", types.CertificateTypeImported, days(320), "alb"))
+
+	h.run(reconcile.Apply, t0)
+	msgs := h.rec.Messages()
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Text, "old.example.org") || !strings.Contains(msgs[0].Text, "ACM never renews an imported certificate") {
+		t.Fatalf("first run: %d messages %+v, want the imported certificate told", len(msgs), msgs)
+	}
+	if strings.Contains(msgs[0].Title, "need") || msgs[0].Severity != notify.Warning {
+		t.Errorf("first run's title %q (%s): a certificate 300 days from expiry needs no one yet", msgs[0].Title, msgs[0].Severity)
+	}
+
+	// The next day, after a restart, another certificate crosses a
+	// threshold: the summary is about that one alone.
+	h.estate.add(where, detail(where, "soon", "soon.example.org", types.CertificateTypeAmazonIssued, days(20), "alb"))
+	h.restart(store)
+	res := h.run(reconcile.Apply, days(1))
+	msgs = h.rec.Messages()
+	if len(msgs) != 2 {
+		t.Fatalf("second run: %d messages, want a summary of the newly expiring certificate", len(msgs))
+	}
+	if m := msgs[1]; strings.Contains(m.Text, "old.example.org") || m.Title != "Certificates: 1 certificate needs a person (1 expiring)" {
+		t.Errorf("second run's summary lists the imported certificate again: %q\n%s", m.Title, m.Text)
+	}
+	for _, a := range res.Actions {
+		if strings.HasSuffix(a.Resource, "/old") {
+			t.Errorf("second run reports the imported certificate again as needing a person: %+v", a)
+		}
+	}
+	if n := res.Count(reconcile.Reported); n != 1 {
+		t.Errorf("second run: %d reported, want 1 (the expiring certificate)", n)
+	}
+	// opsd plan still shows the finding, as told.
+	plan := h.run(reconcile.Plan, days(1))
+	var planned []string
+	for _, a := range plan.Actions {
+		if strings.HasSuffix(a.Resource, "/old") {
+			planned = append(planned, a.Action+" new="+a.Details["new"])
+		}
+	}
+	if strings.Join(planned, ",") != "report-not-renewing new=false" {
+		t.Errorf("plan rows for the imported certificate: %v", planned)
+	}
+
+	// 45 days before its expiry it is told again, as expiring, saying
+	// ACM will not renew it; and then not again until the next threshold.
+	h.estate.at(where).certs = h.estate.at(where).certs[:1]
+	h.restart(store)
+	res = h.run(reconcile.Apply, days(320-44.5))
+	msgs = h.rec.Messages()
+	if len(msgs) != 3 {
+		t.Fatalf("at 45 days: %d messages, want the threshold told", len(msgs))
+	}
+	m := msgs[2]
+	if m.Title != "Certificates: 1 certificate needs a person (1 expiring)" || !strings.Contains(m.Text, "old.example.org") ||
+		!strings.Contains(m.Text, "expires within 45 days") || !strings.Contains(m.Text, "imported, so ACM will not renew it") {
+		t.Errorf("at 45 days: %q\n%s", m.Title, m.Text)
+	}
+	var rows []string
+	for _, a := range res.Actions {
+		rows = append(rows, a.Action)
+	}
+	if strings.Join(rows, " ") != "report-not-renewing warn-expiry" {
+		t.Errorf("at 45 days the rows are %v, want the certificate reported with both findings", rows)
+	}
+	h.run(reconcile.Apply, days(320-44))
+	if n := len(h.rec.Messages()); n != 3 {
+		t.Errorf("%d messages the day after the threshold, want still 3", n)
 	}
 }

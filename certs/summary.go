@@ -15,10 +15,16 @@ import (
 //
 // errs are the accounts and regions newly not looked in (or only in
 // part); they close the summary, and make it an error.
-func summarize(fresh []Finding, errs []error, keys TagKeys) notify.Message {
+//
+// A certificate whose only news is that ACM will not renew it is not
+// counted among those that need a person: it is told once, and again
+// from horizon (the largest threshold) days before its expiry.
+func summarize(fresh []Finding, errs []error, keys TagKeys, horizon int) notify.Message {
 	type line struct {
 		cert  *Certificate
 		texts []string
+		// person is whether a finding on the line needs a person.
+		person bool
 		urgency
 	}
 	byOwner := map[string][]*line{}
@@ -29,7 +35,9 @@ func summarize(fresh []Finding, errs []error, keys TagKeys) notify.Message {
 		if f.Severity() == notify.Error {
 			sev = notify.Error
 		}
-		counts[f.Cause.Action()]++
+		if !f.Cause.WillNotRenew() {
+			counts[f.Cause.Action()]++
+		}
 		l := lineOf[f.Cert]
 		if l == nil {
 			l = &line{cert: f.Cert, urgency: urgencyOf(f)}
@@ -39,6 +47,13 @@ func summarize(fresh []Finding, errs []error, keys TagKeys) notify.Message {
 		}
 		l.texts = append(l.texts, f.Reason())
 		l.urgency = l.urgency.most(urgencyOf(f))
+		l.person = l.person || !f.Cause.WillNotRenew()
+	}
+	person := 0
+	for _, l := range lineOf {
+		if l.person {
+			person++
+		}
 	}
 	worst := func(ls []*line) urgency {
 		w := ls[0].urgency
@@ -76,39 +91,49 @@ func summarize(fresh []Finding, errs []error, keys TagKeys) notify.Message {
 	return notify.Message{
 		Kind:     notify.KindCerts,
 		Severity: sev,
-		Title:    title(len(lineOf), counts, len(errs)),
+		Title:    title(person, len(lineOf)-person, horizon, counts, len(errs)),
 		Text:     strings.Join(text, "\n"),
 	}
 }
 
-// title is the summary's one line: how many certificates, and how many
-// findings of each kind, most urgent first; and how many accounts and
-// regions newly failed.
-func title(n int, counts map[string]int, failed int) string {
-	if n == 0 {
-		return fmt.Sprintf("Certificates: %d account/region(s) could not be looked at", failed)
-	}
-	var parts []string
-	for _, k := range []struct{ action, label string }{
-		{CauseExpiredInUse.Action(), "expired and in use"},
-		{CauseRenewalFailed.Action(), "renewal failed"},
-		{CauseRenewalPendingValidation.Action(), "renewal waits for validation"},
-		{CauseNotInUse.Action(), "will not renew"},
-		{CauseExpiring.Action(), "expiring"},
-	} {
-		if c := counts[k.action]; c > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", c, k.label))
+// title is the summary's one line: how many certificates need a person,
+// with how many findings of each kind, most urgent first; how many more
+// ACM will not renew (told once, and again from horizon days before
+// their expiry); and how many accounts and regions newly failed.
+func title(person, notRenewing, horizon int, counts map[string]int, failed int) string {
+	var clauses []string
+	if person > 0 {
+		var parts []string
+		for _, k := range []struct{ action, label string }{
+			{CauseExpiredInUse.Action(), "expired and in use"},
+			{CauseRenewalFailed.Action(), "renewal failed"},
+			{CauseRenewalPendingValidation.Action(), "renewal waits for validation"},
+			{CauseExpiring.Action(), "expiring"},
+		} {
+			if c := counts[k.action]; c > 0 {
+				parts = append(parts, fmt.Sprintf("%d %s", c, k.label))
+			}
 		}
+		noun := "certificates need"
+		if person == 1 {
+			noun = "certificate needs"
+		}
+		clauses = append(clauses, fmt.Sprintf("%d %s a person (%s)", person, noun, strings.Join(parts, ", ")))
 	}
-	noun := "certificates need"
-	if n == 1 {
-		noun = "certificate needs"
+	if notRenewing > 0 {
+		what := fmt.Sprintf("%d certificate", notRenewing)
+		switch {
+		case person > 0:
+			what = fmt.Sprintf("%d more", notRenewing)
+		case notRenewing > 1:
+			what += "s"
+		}
+		clauses = append(clauses, fmt.Sprintf("ACM will not renew %s (told once; again from %d days before expiry)", what, horizon))
 	}
-	t := fmt.Sprintf("Certificates: %d %s a person (%s)", n, noun, strings.Join(parts, ", "))
 	if failed > 0 {
-		t += fmt.Sprintf("; %d account/region(s) could not be looked at", failed)
+		clauses = append(clauses, fmt.Sprintf("%d account/region(s) could not be looked at", failed))
 	}
-	return t
+	return "Certificates: " + strings.Join(clauses, "; ")
 }
 
 // urgency orders findings for the summary: errors before warnings, then
