@@ -44,6 +44,8 @@ type SlackOptions struct {
 	// Interactive shows messages' buttons: someone answers them (Socket
 	// Mode, package interact). Without it buttons are left out.
 	Interactive bool
+	// Now reads the clock; nil means time.Now.
+	Now func() time.Time
 }
 
 // Slack is a Notifier that posts Block Kit messages to Slack channels.
@@ -58,6 +60,11 @@ type Slack struct {
 	logger     *slog.Logger
 	// interactive shows messages' buttons.
 	interactive bool
+	// now reads the clock, for how long a thread may be continued.
+	now func() time.Time
+	// threads are the messages of several parts whose posting stopped
+	// part way.
+	threads threads
 }
 
 var _ Notifier = (*Slack)(nil)
@@ -113,6 +120,10 @@ func NewSlack(opts SlackOptions) (*Slack, error) {
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
 
 	return &Slack{
 		client:     slack.New(opts.Token, clientOpts...),
@@ -125,6 +136,7 @@ func NewSlack(opts SlackOptions) (*Slack, error) {
 		logger:     logger,
 
 		interactive: opts.Interactive,
+		now:         now,
 	}, nil
 }
 
@@ -146,45 +158,31 @@ func (s *Slack) ChannelForMessage(msg Message) string {
 	return s.ChannelFor(msg.Kind)
 }
 
-// Notify posts msg to the channel its routes, or else its kind, name. Rate limits are waited out
-// for as long as Slack asks and transient failures retried with a short
-// backoff, up to the configured number of retries and never past ctx.
+// Notify posts msg to the channel its routes, or else its kind, name. A
+// message too long for one Slack message is posted as several, the first
+// in the channel and the rest as replies in its thread. If the first
+// cannot be posted nothing more is; if a later one cannot, the error says
+// so and posting the same message again continues the thread where it
+// stopped instead of repeating what was posted (see [Slack.postThread]).
+// Each message waits out rate limits and retries transient failures on
+// its own (see [Slack.post]).
 func (s *Slack) Notify(ctx context.Context, msg Message) error {
 	channel := s.ChannelForMessage(msg)
 	if channel == "" {
 		return fmt.Errorf("post slack message of kind %q: no channel configured", msg.Kind)
 	}
-	opts := []slack.MsgOption{
-		slack.MsgOptionText(fallbackText(msg), false),
-		slack.MsgOptionBlocks(s.blocks(msg)...),
-		slack.MsgOptionDisableLinkUnfurl(),
-		slack.MsgOptionDisableMediaUnfurl(),
-	}
-
-	for attempt := 0; ; attempt++ {
-		_, _, err := s.client.PostMessageContext(ctx, channel, opts...)
-		if err == nil {
-			return nil
-		}
-		err = scrub(err, s.token)
-		if ctx.Err() != nil {
-			return fmt.Errorf("post slack message to channel %q: %w", channel, err)
-		}
-		wait, retryable := retryDelay(err, attempt)
-		if !retryable {
-			return fmt.Errorf("post slack message to channel %q: %w", channel, err)
-		}
-		if attempt >= s.maxRetries {
-			return fmt.Errorf("post slack message to channel %q: gave up after %d attempts: %w", channel, attempt+1, err)
-		}
-		s.logger.LogAttrs(ctx, slog.LevelWarn, "slack post failed, will retry",
+	parts, left := layout(msg, s.interactive && len(msg.Buttons) > 0)
+	if !left.empty() {
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "slack message too long; the end is left out",
 			slog.String("channel", channel),
-			slog.Int("attempt", attempt+1),
-			slog.Duration("wait", wait),
-			slog.String("error", err.Error()),
+			slog.String("kind", string(msg.Kind)),
+			slog.String("title", msg.Title),
+			slog.String("left_out", left.String()),
 		)
-		if werr := s.sleep(ctx, wait); werr != nil {
-			return fmt.Errorf("post slack message to channel %q: wait %s to retry: %w (last error: %w)", channel, wait, werr, err)
-		}
 	}
+	if len(parts) == 1 {
+		_, _, err := s.post(ctx, channel, parts[0].options())
+		return err
+	}
+	return s.postThread(ctx, channel, parts)
 }

@@ -8,17 +8,27 @@ import (
 	"github.com/slack-go/slack"
 )
 
-// Slack's Block Kit limits (https://api.slack.com/reference/block-kit).
+// Slack's Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks
+// and the pages of each block) and what opsd shows of a table.
 const (
 	slackMaxHeader       = 150  // characters in a header's plain_text
 	slackMaxText         = 3000 // characters in a section's text object
 	slackMaxFieldText    = 2000 // characters in one section field
 	slackMaxFieldsPerSec = 10   // fields in one section
-	slackMaxBlocks       = 50   // blocks in one message
+	slackMaxButtons      = 25   // elements in one actions block
+	slackMaxButtonText   = 75   // characters in a button's text
 	slackMaxCell         = 60   // characters we show of one table cell
 	slackMaxTableLine    = 300  // characters we show of one table line
-	slackMaxTextSections = 10   // sections a message's text may fill
 )
+
+// piece is one block of a message's content, with the characters of text
+// it holds (what counts towards a message's limit) and what it holds (to
+// say what was left out, should it not fit).
+type piece struct {
+	block slack.Block
+	size  int
+	holds contents
+}
 
 // severityEmoji is the emoji shortcode that starts a message's header.
 func severityEmoji(s Severity) string {
@@ -32,68 +42,72 @@ func severityEmoji(s Severity) string {
 	}
 }
 
-// buildBlocks lays msg out as Block Kit blocks: a header with the title, a
-// section with the text, sections of at most ten fields, the table as a
-// preformatted block and a context line naming the kind, all within Slack's
-// size limits.
-func buildBlocks(msg Message) []slack.Block {
+// headerPiece is the header block: the severity and the title.
+func headerPiece(msg Message) piece {
 	title := strings.TrimSpace(oneLine(msg.Title))
 	if title == "" {
 		title = "opsd " + string(msg.Kind)
 	}
-	blocks := []slack.Block{
-		slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType,
-			truncate(severityEmoji(msg.Severity)+" "+title, slackMaxHeader), true, false)),
+	text := truncate(severityEmoji(msg.Severity)+" "+title, slackMaxHeader)
+	return piece{
+		block: slack.NewHeaderBlock(slack.NewTextBlockObject(slack.PlainTextType, text, true, false)),
+		size:  utf8.RuneCountInString(text),
 	}
-	if text := strings.TrimSpace(msg.Text); text != "" {
-		blocks = append(blocks, textSections(text, slackMaxTextSections)...)
-	}
-	// Keep room for the table, the context and a note about dropped fields.
-	blocks = append(blocks, fieldSections(msg.Fields, slackMaxBlocks-len(blocks)-3)...)
-	if msg.Table != nil && len(msg.Table.Rows) > 0 {
-		blocks = append(blocks, mrkdwnSection(tableText(msg.Table, slackMaxText)))
-	}
-	footer := "opsd"
-	if msg.Kind != "" {
-		footer += " · " + string(msg.Kind)
-	}
-	blocks = append(blocks, slack.NewContextBlock("",
-		slack.NewTextBlockObject(slack.MarkdownType, footer, false, false)))
-	return blocks
 }
 
-// textSections lays text out in at most maxBlocks sections, each within
-// Slack's limit, breaking between lines where it can (a line too long for
-// one section is cut). Text that does not fit is cut, and the last
-// section says so.
-func textSections(text string, maxBlocks int) []slack.Block {
-	var chunks []string
-	var cur strings.Builder
+// textPieces lays text out in sections within Slack's limit, breaking
+// between lines (a line too long for a section is cut). A preformatted
+// (```) block that a break falls in is closed at the end of one section
+// and opened again at the start of the next, so each renders as it would
+// have whole.
+func textPieces(text string) []piece {
+	const fence = "```"
+	var out []piece
+	var b strings.Builder
+	size, lines := 0, 0
+	open := false // whether the section so far leaves a ``` block open
+	flush := func() {
+		if open {
+			b.WriteString("\n" + fence)
+			size += 1 + len(fence)
+		}
+		out = append(out, piece{block: mrkdwnSection(b.String()), size: size, holds: contents{lines: lines}})
+		b.Reset()
+		size, lines = 0, 0
+		if open {
+			b.WriteString(fence)
+			size = len(fence)
+		}
+	}
 	for _, line := range strings.Split(text, "\n") {
-		if utf8.RuneCountInString(line) > slackMaxText {
-			line = truncate(line, slackMaxText)
+		// Room for the newline and fence that may close the section.
+		line = truncate(line, slackMaxText-2*(1+len(fence)))
+		n := utf8.RuneCountInString(line)
+		opens := open != (strings.Count(line, fence)%2 == 1)
+		need := n
+		if b.Len() > 0 {
+			need++
 		}
-		if cur.Len() > 0 && utf8.RuneCountInString(cur.String())+1+utf8.RuneCountInString(line) > slackMaxText {
-			chunks = append(chunks, cur.String())
-			cur.Reset()
+		if opens {
+			need += 1 + len(fence)
 		}
-		if cur.Len() > 0 {
-			cur.WriteByte('\n')
+		if lines > 0 && size+need > slackMaxText {
+			flush()
 		}
-		cur.WriteString(line)
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+			size++
+		}
+		b.WriteString(line)
+		size += n
+		lines++
+		open = opens
 	}
-	if cur.Len() > 0 {
-		chunks = append(chunks, cur.String())
+	open = false // a block the text itself leaves open stays as it is
+	if lines > 0 {
+		flush()
 	}
-	if len(chunks) > maxBlocks {
-		rest := strings.Join(chunks[maxBlocks-1:], "\n")
-		chunks = append(chunks[:maxBlocks-1], truncateNoting(rest, slackMaxText))
-	}
-	blocks := make([]slack.Block, 0, len(chunks))
-	for _, c := range chunks {
-		blocks = append(blocks, mrkdwnSection(c))
-	}
-	return blocks
+	return out
 }
 
 // mrkdwnSection is a section block holding one mrkdwn text.
@@ -101,85 +115,108 @@ func mrkdwnSection(text string) *slack.SectionBlock {
 	return slack.NewSectionBlock(slack.NewTextBlockObject(slack.MarkdownType, text, false, false), nil, nil)
 }
 
-// fieldSections puts the fields into sections of at most ten, using at most
-// maxBlocks blocks; if they do not fit, the last block says how many fields
-// were left out.
-func fieldSections(fields []Field, maxBlocks int) []slack.Block {
-	if len(fields) == 0 || maxBlocks < 1 {
-		return nil
-	}
-	var blocks []slack.Block
-	for start := 0; start < len(fields); start += slackMaxFieldsPerSec {
-		if len(blocks) == maxBlocks-1 && start+slackMaxFieldsPerSec < len(fields) {
-			blocks = append(blocks, mrkdwnSection(fmt.Sprintf("_%d more fields not shown_", len(fields)-start)))
-			break
+// fieldPieces puts the fields into sections of at most ten, and of at
+// most slackMaxText characters together.
+func fieldPieces(fields []Field) []piece {
+	var out []piece
+	var objs []*slack.TextBlockObject
+	size := 0
+	flush := func() {
+		if len(objs) > 0 {
+			out = append(out, piece{block: slack.NewSectionBlock(nil, objs, nil), size: size, holds: contents{fields: len(objs)}})
 		}
-		end := min(start+slackMaxFieldsPerSec, len(fields))
-		objs := make([]*slack.TextBlockObject, 0, end-start)
-		for _, f := range fields[start:end] {
-			label := escapeMrkdwn(truncate(oneLine(f.Label), 100))
-			value := f.Value
-			if strings.TrimSpace(value) == "" {
-				value = "-"
-			}
-			text := "*" + label + "*\n" + escapeMrkdwn(value)
-			objs = append(objs, slack.NewTextBlockObject(slack.MarkdownType, truncate(text, slackMaxFieldText), false, false))
-		}
-		blocks = append(blocks, slack.NewSectionBlock(nil, objs, nil))
+		objs, size = nil, 0
 	}
-	return blocks
+	for _, f := range fields {
+		label := escapeMrkdwn(truncate(oneLine(f.Label), 100))
+		value := f.Value
+		if strings.TrimSpace(value) == "" {
+			value = "-"
+		}
+		text := truncate("*"+label+"*\n"+escapeMrkdwn(value), slackMaxFieldText)
+		n := utf8.RuneCountInString(text)
+		if len(objs) == slackMaxFieldsPerSec || (len(objs) > 0 && size+n > slackMaxText) {
+			flush()
+		}
+		objs = append(objs, slack.NewTextBlockObject(slack.MarkdownType, text, false, false))
+		size += n
+	}
+	flush()
+	return out
 }
 
-// tableText renders the table as a preformatted (```) block of at most limit
-// characters. Rows that do not fit are left out and a line after the block
-// says how many.
-func tableText(t *Table, limit int) string {
+// tablePieces lays the table out as preformatted (```) sections of at
+// most slackMaxText characters, every row in one of them and each with
+// the header line, the columns aligned alike in all of them.
+func tablePieces(t *Table) []piece {
+	if t == nil || len(t.Rows) == 0 {
+		return nil
+	}
 	lines := tableLines(t, slackCell)
 	for i, l := range lines {
 		lines[i] = escapeMrkdwn(truncate(l, slackMaxTableLine))
 	}
-	header := 0
+	var header []string
 	if len(t.Columns) > 0 {
-		header = 1
+		header, lines = lines[:1], lines[1:]
 	}
 	const open, closing = "```\n", "\n```"
-	total := len(lines) - header
-	// The longest note we could need, so the rows kept leave room for it.
-	noteRoom := utf8.RuneCountInString(omittedNote(total))
-
-	size := utf8.RuneCountInString(open) + utf8.RuneCountInString(closing)
-	kept := 0
-	for i, l := range lines {
+	base := len(open) + len(closing)
+	if len(header) > 0 {
+		base += utf8.RuneCountInString(header[0]) + 1
+	}
+	var out []piece
+	var rows []string
+	size := base
+	flush := func() {
+		text := open + strings.Join(append(append([]string(nil), header...), rows...), "\n") + closing
+		out = append(out, piece{block: mrkdwnSection(text), size: utf8.RuneCountInString(text), holds: contents{rows: len(rows)}})
+		rows, size = nil, base
+	}
+	for _, l := range lines {
 		n := utf8.RuneCountInString(l)
-		if i > 0 {
-			n++ // newline
+		if len(rows) > 0 {
+			n++ // the newline before it
 		}
-		room := limit
-		if i < len(lines)-1 {
-			room -= noteRoom // more rows may follow that need the note
+		if len(rows) > 0 && size+n > slackMaxText {
+			flush()
+			n--
 		}
-		if size+n > room {
-			break
-		}
+		rows = append(rows, l)
 		size += n
-		kept++
 	}
-	if kept <= header {
-		return fmt.Sprintf("_table of %d rows too wide to show_", total)
-	}
-	text := open + strings.Join(lines[:kept], "\n") + closing
-	if omitted := len(lines) - kept; omitted > 0 {
-		text += omittedNote(omitted)
-	}
-	return text
+	flush()
+	return out
 }
 
-// omittedNote is the line under a table that says how many rows were left out.
-func omittedNote(n int) string {
-	if n == 1 {
-		return "\n_1 more row not shown_"
+// actionPieces puts the buttons into actions blocks of at most
+// slackMaxButtons, each with its own block id.
+func actionPieces(buttons []Button) []piece {
+	var out []piece
+	for start := 0; start < len(buttons); start += slackMaxButtons {
+		var elems []slack.BlockElement
+		size := 0
+		for _, b := range buttons[start:min(start+slackMaxButtons, len(buttons))] {
+			text := truncate(b.Text, slackMaxButtonText)
+			size += utf8.RuneCountInString(text)
+			elems = append(elems, slack.NewButtonBlockElement(b.ActionID, b.Value,
+				slack.NewTextBlockObject(slack.PlainTextType, text, false, false)))
+		}
+		id := "opsd-actions"
+		if start > 0 {
+			id = fmt.Sprintf("opsd-actions-%d", start/slackMaxButtons+1)
+		}
+		out = append(out, piece{block: slack.NewActionBlock(id, elems...), size: size, holds: contents{buttons: len(elems)}})
 	}
-	return fmt.Sprintf("\n_%d more rows not shown_", n)
+	return out
+}
+
+// contextPiece is a context block holding one mrkdwn text.
+func contextPiece(text string) piece {
+	return piece{
+		block: slack.NewContextBlock("", slack.NewTextBlockObject(slack.MarkdownType, text, false, false)),
+		size:  utf8.RuneCountInString(text),
+	}
 }
 
 // slackCell makes a cell safe and short for a preformatted block: one line,
@@ -210,26 +247,4 @@ func fallbackText(msg Message) string {
 		text += "\n" + body
 	}
 	return truncateNoting(text, slackMaxText)
-}
-
-// slackMaxButtons is how many elements one actions block holds.
-const slackMaxButtons = 25
-
-// blocks lays msg out for this notifier: with its buttons, in one actions
-// block before the footer, only when interactivity is on.
-func (s *Slack) blocks(msg Message) []slack.Block {
-	blocks := buildBlocks(msg)
-	if !s.interactive || len(msg.Buttons) == 0 || len(blocks) >= slackMaxBlocks {
-		return blocks
-	}
-	var elems []slack.BlockElement
-	for i, b := range msg.Buttons {
-		if i == slackMaxButtons {
-			break
-		}
-		elems = append(elems, slack.NewButtonBlockElement(b.ActionID, b.Value,
-			slack.NewTextBlockObject(slack.PlainTextType, truncate(b.Text, 75), false, false)))
-	}
-	footer := blocks[len(blocks)-1]
-	return append(blocks[:len(blocks)-1], slack.NewActionBlock("opsd-actions", elems...), footer)
 }

@@ -3,6 +3,8 @@ package notify
 import (
 	"context"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net"
 	"strings"
 	"time"
@@ -16,6 +18,40 @@ const (
 	retryBaseDelay = 500 * time.Millisecond
 	retryMaxDelay  = 8 * time.Second
 )
+
+// post posts one message to channel and returns the channel and
+// timestamp Slack gives it. Rate limits are waited out for as long as
+// Slack asks and transient failures retried with a short backoff, up to
+// the configured number of retries and never past ctx. Only this message
+// is posted again on a retry.
+func (s *Slack) post(ctx context.Context, channel string, opts []slack.MsgOption) (string, string, error) {
+	for attempt := 0; ; attempt++ {
+		ch, ts, err := s.client.PostMessageContext(ctx, channel, opts...)
+		if err == nil {
+			return ch, ts, nil
+		}
+		err = scrub(err, s.token)
+		if ctx.Err() != nil {
+			return "", "", fmt.Errorf("post slack message to channel %q: %w", channel, err)
+		}
+		wait, retryable := retryDelay(err, attempt)
+		if !retryable {
+			return "", "", fmt.Errorf("post slack message to channel %q: %w", channel, err)
+		}
+		if attempt >= s.maxRetries {
+			return "", "", fmt.Errorf("post slack message to channel %q: gave up after %d attempts: %w", channel, attempt+1, err)
+		}
+		s.logger.LogAttrs(ctx, slog.LevelWarn, "slack post failed, will retry",
+			slog.String("channel", channel),
+			slog.Int("attempt", attempt+1),
+			slog.Duration("wait", wait),
+			slog.String("error", err.Error()),
+		)
+		if werr := s.sleep(ctx, wait); werr != nil {
+			return "", "", fmt.Errorf("post slack message to channel %q: wait %s to retry: %w (last error: %w)", channel, wait, werr, err)
+		}
+	}
+}
 
 // retryDelay says whether a failed post may be retried and how long to wait
 // first. A rate limit waits as long as Slack asked; 5xx responses, network

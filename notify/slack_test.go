@@ -14,7 +14,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 	"github.com/slack-go/slack/slacktest"
@@ -277,42 +276,6 @@ func TestSlackBlocks(t *testing.T) {
 		"```"
 	if texts[1] != wantTable {
 		t.Errorf("table block =\n%s\nwant\n%s", texts[1], wantTable)
-	}
-}
-
-func TestSlackTableTruncated(t *testing.T) {
-	srv := startSlack(t)
-	rec := &postRecorder{}
-	n := newTestSlack(t, SlackOptions{APIURL: srv.GetAPIURL(), HTTPClient: &http.Client{Transport: rec}})
-
-	const rows = 500
-	table := &Table{Columns: []string{"RESOURCE", "STATE"}}
-	for i := range rows {
-		table.Rows = append(table.Rows, []string{fmt.Sprintf("arn:aws:ec2:eu-west-2:111111111111:instance/i-%05d", i), "stopped"})
-	}
-	if err := n.Notify(t.Context(), Message{Kind: KindShutdown, Title: "stopped", Table: table}); err != nil {
-		t.Fatalf("Notify: %v", err)
-	}
-	blocks := decodeBlocks(t, rec.Posts()[0])
-	var tableText string
-	for _, b := range blocks {
-		if sec, ok := b.(*slack.SectionBlock); ok && sec.Text != nil && strings.HasPrefix(sec.Text.Text, "```") {
-			tableText = sec.Text.Text
-		}
-	}
-	if tableText == "" {
-		t.Fatal("no table block")
-	}
-	if n := utf8.RuneCountInString(tableText); n > 3000 {
-		t.Errorf("table text is %d characters, over Slack's 3000", n)
-	}
-	shown := strings.Count(tableText, "arn:aws:ec2")
-	if shown == 0 || shown == rows {
-		t.Fatalf("table shows %d of %d rows, want some but not all", shown, rows)
-	}
-	wantNote := fmt.Sprintf("_%d more rows not shown_", rows-shown)
-	if !strings.HasSuffix(tableText, "```\n"+wantNote) {
-		t.Errorf("table text ends %q, want the note %q after the block", tableText[len(tableText)-60:], wantNote)
 	}
 }
 
