@@ -194,7 +194,7 @@ func TestScanAlertFollowsTheCommandAndTellsOnce(t *testing.T) {
 		m.Title != "Patch scan Tue 24 Nov 02:00 GMT: 1 instance missing critical or important patches, 1 scan failed, 1 not scanned" {
 		t.Errorf("message %q %s", m.Title, m.Severity)
 	}
-	if m.Table == nil || len(m.Table.Rows) != 1 || strings.Join(m.Table.Rows[0], "|") != "i-1|web-1|123456789012|eu-west-2|Microsoft Windows Server 2022 Datacenter 10.0.20348|1|4|Tue 24 Nov 02:05 GMT" {
+	if m.Table == nil || len(m.Table.Rows) != 1 || strings.Join(m.Table.Rows[0], "|") != "i-1|web-1|123456789012|eu-west-2|Windows Server 2022|1|4|Tue 24 Nov 02:05 GMT" {
 		t.Errorf("table %+v", m.Table)
 	}
 	for _, want := range []string{"*Scan failed*", "`i-3`", "apt-get failed on i-3", "*Not scanned*", "`i-4`", "not managed by SSM"} {

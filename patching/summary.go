@@ -86,15 +86,57 @@ func describe(it *Item) string {
 	return s + " (" + it.Instance.Account + "/" + it.Instance.Region + ")"
 }
 
-// platformName is the instance's operating system for a table.
+// platformName is the instance's operating system for a table, short:
+// "Windows Server 2022", "Ubuntu 22.04".
 func platformName(it *Item) string {
-	if it.Managed != nil && it.Managed.OS() != "" {
-		return it.Managed.OS()
+	if m := it.Managed; m != nil && m.OS() != "" {
+		return shortPlatform(*m)
 	}
 	if it.Instance.PlatformDetails != "" {
 		return it.Instance.PlatformDetails
 	}
 	return "-"
+}
+
+// windowsEditions are the words of a Windows product name that name its
+// edition or installation rather than its release.
+var windowsEditions = map[string]bool{
+	"datacenter": true, "standard": true, "essentials": true, "foundation": true, "web": true,
+	"enterprise": true, "evaluation": true, "core": true, "pro": true, "professional": true,
+	"education": true, "home": true, "edition": true, "azure": true, "for": true, "workstations": true,
+}
+
+// shortPlatform names an operating system as SSM reports it in a few
+// words. Windows drops "Microsoft", trademark signs, the edition and the
+// build number ("Microsoft Windows Server 2022 Datacenter", "10.0.20348"
+// is "Windows Server 2022"), keeping the build only when the name has no
+// release of its own; anything else is its name and version ("Ubuntu
+// 22.04", "Amazon Linux 2023").
+func shortPlatform(m Managed) string {
+	name := strings.TrimSpace(m.PlatformName)
+	if !strings.EqualFold(m.PlatformType, "Windows") && !strings.Contains(strings.ToLower(name), "windows") {
+		return m.OS()
+	}
+	name = strings.NewReplacer("®", " ", "™", " ", "(R)", " ", "(TM)", " ").Replace(name)
+	name, _, _ = strings.Cut(name, ":")
+	var words []string
+	release := false
+	for _, w := range strings.Fields(name) {
+		switch lw := strings.ToLower(w); {
+		case lw == "microsoft" || windowsEditions[lw]:
+			continue
+		case lw[0] >= '0' && lw[0] <= '9':
+			release = true
+		}
+		words = append(words, w)
+	}
+	if len(words) == 0 {
+		words = []string{"Windows"}
+	}
+	if !release && m.PlatformVersion != "" {
+		words = append(words, m.PlatformVersion)
+	}
+	return strings.Join(words, " ")
 }
 
 // failureLine describes a failed command on an instance, with the end of
