@@ -56,6 +56,7 @@ type Change struct {
 	tags         map[string]string  // ObjectAlarm tag: the tags to write
 	body         string             // ObjectDashboard create, update
 	retention    int32              // ObjectLogGroup
+	shortens     bool               // ObjectLogGroup: the retention set deletes older events
 	filter       *MetricFilter      // ObjectMetricFilter create, update (desired) and delete (observed)
 	subscription *EventSubscription // ObjectSubscription create, update (desired)
 	current      *EventSubscription // ObjectSubscription update (observed)

@@ -23,7 +23,7 @@ import "time"
 //	    monitor: opsd:monitor        # true opts in, false opts out (any kind)
 //	    override_prefix: "opsd:monitor:"   # opsd:monitor:cpu=90 overrides a threshold, opsd:monitor:cpu=off drops the alarm
 //	    mute_until: opsd:monitor:mute-until   # set by people: alarms send nothing until this time (RFC 3339)
-//	    log_retention: opsd:log-retention  # on a log group: exempt = retention left alone
+//	    log_retention: opsd:log-retention  # on a log group: exempt = retention left alone; shorten = may be shortened
 //	    managed: opsd:managed        # written by opsd on its alarms (true); nothing without it is ever changed
 //	    resource: opsd:resource      # written by opsd on its alarms: the id or ARN watched
 //	    shutdown: [OOOShutdown, OutOfHoursShutdown, WeekendShutdown, opsd:schedule]   # any present (and not false):
@@ -71,10 +71,13 @@ import "time"
 //	    enabled: true                # one dashboard per Application tag value and region: opsd-<Application>-<region>
 //	  log_retention:
 //	    enabled: true
-//	    days: 180                    # set on log groups without retention or outside min_days..max_days
-//	    min_days: 180                # 6 months
+//	    days: 180                    # set on log groups whose retention is outside min_days..max_days
+//	    min_days: 180                # 6 months; a shorter retention is lengthened (nothing is deleted)
 //	    max_days: 240                # 8 months
-//	    shorten: true                # false: retention above max_days is reported, not shortened
+//	    shorten: false               # true: log groups keeping events forever or longer than max_days are set to
+//	                                 # days everywhere, deleting older events; false: only where opted in below
+//	    shorten_prefixes: []         # log group name prefixes where shortening is allowed even when shorten is false
+//	    shorten_value: shorten       # value of tags.log_retention that allows shortening one log group
 //	    exempt_value: exempt         # value of tags.log_retention that exempts a log group
 type Config struct {
 	// Enabled turns the service on.
@@ -143,7 +146,8 @@ type TagKeys struct {
 	// overrides the threshold, <prefix><metric>=off drops the alarm.
 	OverridePrefix string `koanf:"override_prefix"`
 	// LogRetention on a log group exempts it from the retention policy
-	// when its value is LogRetention.ExemptValue.
+	// when its value is LogRetention.ExemptValue, and allows shortening its
+	// retention when its value is LogRetention.ShortenValue.
 	LogRetention string `koanf:"log_retention"`
 	// Managed is written by opsd on every alarm it manages, value "true".
 	// An alarm without it is never changed or deleted.
@@ -315,13 +319,23 @@ type LogRetention struct {
 	// Days is the retention set on log groups outside the policy; one of
 	// the values CloudWatch Logs accepts.
 	Days int `koanf:"days"`
-	// MinDays is the shortest retention the policy accepts.
+	// MinDays is the shortest retention the policy accepts. A log group
+	// keeping events for less is lengthened to Days, which deletes
+	// nothing.
 	MinDays int `koanf:"min_days"`
 	// MaxDays is the longest retention the policy accepts.
 	MaxDays int `koanf:"max_days"`
-	// Shorten sets Days on log groups keeping logs longer than MaxDays.
-	// False reports them instead, since shortening deletes older events.
+	// Shorten sets Days on every log group keeping events forever or
+	// longer than MaxDays, which deletes its events older than Days. False
+	// (the default) does so only where ShortenPrefixes or the log group's
+	// tag allow it, and reports the others.
 	Shorten bool `koanf:"shorten"`
+	// ShortenPrefixes are log group name prefixes where shortening is
+	// allowed even when Shorten is false.
+	ShortenPrefixes []string `koanf:"shorten_prefixes"`
+	// ShortenValue is the value of the log retention tag that allows
+	// shortening one log group even when Shorten is false.
+	ShortenValue string `koanf:"shorten_value"`
 	// ExemptValue is the value of the log retention tag that exempts a log
 	// group.
 	ExemptValue string `koanf:"exempt_value"`
@@ -385,12 +399,12 @@ func DefaultConfig() Config {
 		DeliveryLogging: DeliveryLogging{Enabled: true},
 		Dashboards:      Dashboards{Enabled: true},
 		LogRetention: LogRetention{
-			Enabled:     true,
-			Days:        180,
-			MinDays:     180,
-			MaxDays:     240,
-			Shorten:     true,
-			ExemptValue: "exempt",
+			Enabled:      true,
+			Days:         180,
+			MinDays:      180,
+			MaxDays:      240,
+			ShortenValue: "shorten",
+			ExemptValue:  "exempt",
 		},
 	}
 }

@@ -284,7 +284,9 @@ monitor:
     days: 180
     min_days: 180
     max_days: 240
-    shorten: true
+    shorten: false
+    shorten_prefixes: []
+    shorten_value: shorten
     exempt_value: exempt
 `
 
@@ -292,7 +294,44 @@ func TestDocumentedSectionIsTheDefault(t *testing.T) {
 	got := decodeOver(t, documented, Config{AlarmTopics: []string{}})
 	want := DefaultConfig()
 	want.AlarmTopics = []string{}
+	want.LogRetention.ShortenPrefixes = []string{}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("documented section decodes to\n%+v\nwant the defaults\n%+v", got, want)
+	}
+}
+
+// Shortening deletes events, so it is off unless asked for; the opt-ins
+// are checked with their key paths.
+func TestLogRetentionShortensOnlyWhenAsked(t *testing.T) {
+	if p := DefaultConfig().LogRetention; p.Shorten || len(p.ShortenPrefixes) != 0 || p.ShortenValue != "shorten" {
+		t.Errorf("default log retention = %+v, want shortening off, no prefixes, tag value shorten", p)
+	}
+	c := decode(t, `
+monitor:
+  log_retention: {shorten_prefixes: [/aws/lambda/, /app/debug-]}
+`)
+	if errs := c.Validate("monitor"); len(errs) != 0 || !slices.Equal(c.LogRetention.ShortenPrefixes, []string{"/aws/lambda/", "/app/debug-"}) {
+		t.Errorf("decoded %+v, errors %v", c.LogRetention, errs)
+	}
+	c = DefaultConfig()
+	c.LogRetention.ShortenPrefixes = []string{"/ok/", "", "/aws/*", "has space"}
+	c.LogRetention.ShortenValue = "Exempt"
+	var got []string
+	for _, err := range c.Validate("monitor") {
+		got = append(got, err.Error())
+	}
+	want := []string{
+		`monitor.log_retention.shorten_value: "Exempt" is also exempt_value: one tag value cannot both exempt a log group and allow shortening it`,
+		`monitor.log_retention.shorten_prefixes[1]: is empty: it would allow shortening every log group (that is shorten: true)`,
+		`monitor.log_retention.shorten_prefixes[2]: "/aws/*" is not the start of a log group name (up to 512 of a-z, A-Z, 0-9, _ - / . #; no wildcards)`,
+		`monitor.log_retention.shorten_prefixes[3]: "has space" is not the start of a log group name (up to 512 of a-z, A-Z, 0-9, _ - / . #; no wildcards)`,
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	c = DefaultConfig()
+	c.LogRetention.ShortenValue = " "
+	if errs := c.Validate("monitor"); len(errs) != 1 || errs[0].Error() != "monitor.log_retention.shorten_value: is empty" {
+		t.Errorf("empty shorten_value: %v", errs)
 	}
 }

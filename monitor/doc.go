@@ -15,7 +15,11 @@
 //     changes of DB instances to the alarm topic;
 //   - SNS delivery status logging for topics that deliver to SQS;
 //   - one dashboard per Application tag value and region;
-//   - log retention within the policy (6 to 8 months by default).
+//   - log retention within the policy (6 to 8 months by default): a
+//     retention below it is lengthened; one that keeps events forever or
+//     longer is shortened, deleting older events, only where that was
+//     opted in (shorten, shorten_prefixes, or the log group's tag), and
+//     reported everywhere else.
 //
 // Which resources are watched is decided by tags and configuration (see
 // [Scope]): production resources and anything tagged opsd:monitor=true,

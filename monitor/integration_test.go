@@ -296,7 +296,7 @@ func TestIntegrationFirstRunProvisionsSecondChangesNothing(t *testing.T) {
 	for _, g := range groups.LogGroups {
 		retention[aws.ToString(g.LogGroupName)] = aws.ToInt32(g.RetentionInDays)
 	}
-	for g, want := range map[string]int32{"/app/no-retention": 180, "/app/short": 180, "/app/ok": 180, "/app/exempt": 0} {
+	for g, want := range map[string]int32{"/app/no-retention": 0, "/app/short": 180, "/app/ok": 180, "/app/exempt": 0} {
 		if retention[g] != want {
 			t.Errorf("%s retention = %d, want %d", g, retention[g], want)
 		}
@@ -316,7 +316,7 @@ func TestIntegrationFirstRunProvisionsSecondChangesNothing(t *testing.T) {
 		t.Errorf("delivery logging failure role = %q", role)
 	}
 	msgs := w.rec.Messages()
-	if len(msgs) != 1 || msgs[0].Kind != notify.KindMonitor || !strings.Contains(msgs[0].Title, "21 alarms created") || !strings.Contains(msgs[0].Title, "2 log groups' retention set") {
+	if len(msgs) != 1 || msgs[0].Kind != notify.KindMonitor || !strings.Contains(msgs[0].Title, "21 alarms created") || !strings.Contains(msgs[0].Title, "1 log group's retention lengthened") {
 		t.Fatalf("messages after the first run = %+v", msgs)
 	}
 

@@ -263,9 +263,9 @@ func TestRetention(t *testing.T) {
 		edit func(*Config)
 		want []string
 	}{
-		{"default", func(*Config) {}, []string{"set-log-retention /never", "set-log-retention /short", "set-log-retention /long"}},
-		{"no shortening", func(c *Config) { c.LogRetention.Shorten = false }, []string{"set-log-retention /never", "set-log-retention /short", "report /long"}},
-		{"wider policy", func(c *Config) { c.LogRetention.MaxDays, c.LogRetention.Days = 400, 365 }, []string{"set-log-retention /never", "set-log-retention /short"}},
+		{"default", func(*Config) {}, []string{"report /never", "set-log-retention /short", "report /long"}},
+		{"shortening on", func(c *Config) { c.LogRetention.Shorten = true }, []string{"set-log-retention /never", "set-log-retention /short", "set-log-retention /long"}},
+		{"wider policy", func(c *Config) { c.LogRetention.MaxDays, c.LogRetention.Days = 400, 365 }, []string{"report /never", "set-log-retention /short"}},
 		{"disabled", func(c *Config) { c.LogRetention.Enabled = false }, nil},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -286,8 +286,10 @@ func TestRetention(t *testing.T) {
 	}
 	obs := observation()
 	obs.LogGroups = groups[3:4]
-	c := NewPlanner(testConfig()).Plan(obs)[0]
-	if c.retention != 180 || c.Reason != "retention of 365 days is above the policy (180 to 240 days)" || c.Details["warning"] != "events older than 180 days will be deleted" {
+	cfg := testConfig()
+	cfg.LogRetention.Shorten = true
+	c := NewPlanner(cfg).Plan(obs)[0]
+	if c.retention != 180 || c.Reason != "keeps events for 365 days; the policy says 180–240 days; set to 180 days: deletes events older than 180 days (shortening allowed by monitor.log_retention.shorten)" || c.Details["deletes"] != "events older than 180 days" {
 		t.Errorf("long group change = %+v", c)
 	}
 	if needsTags(DefaultConfig().LogRetention, LogGroup{RetentionDays: 180}) || !needsTags(DefaultConfig().LogRetention, LogGroup{}) {

@@ -35,49 +35,89 @@ func judgeRetention(p LogRetention, g LogGroup) retentionVerdict {
 }
 
 // needsTags reports whether the observer must read g's tags: only log
-// groups outside the policy can be exempt from it.
+// groups outside the policy can be exempt from it or opted in to
+// shortening.
 func needsTags(p LogRetention, g LogGroup) bool { return judgeRetention(p, g) != retentionOK }
 
-// exempt reports whether g's tags exempt it from the policy.
-func exempt(cfg Config, g LogGroup) bool {
+// tagIs reports whether g's log retention tag has value, ignoring case and
+// surrounding spaces.
+func tagIs(cfg Config, g LogGroup, value string) bool {
 	v, ok := g.Tags[cfg.Tags.LogRetention]
-	return ok && strings.EqualFold(strings.TrimSpace(v), strings.TrimSpace(cfg.LogRetention.ExemptValue))
+	return ok && strings.EqualFold(strings.TrimSpace(v), strings.TrimSpace(value))
 }
 
-// retentionChanges sets the policy's retention on every log group that
-// keeps events forever or for a time outside the policy's range, except
-// those exempted by tag. With shorten off, a log group keeping events
-// longer than the policy is reported instead: shortening deletes its
-// older events.
+// exempt reports whether g's tags exempt it from the policy.
+func exempt(cfg Config, g LogGroup) bool { return tagIs(cfg, g, cfg.LogRetention.ExemptValue) }
+
+// shortenAllowedBy returns what allows shortening g's retention
+// (monitor.log_retention.shorten, a prefix of shorten_prefixes, or g's
+// tag), or "" when nothing does.
+func shortenAllowedBy(cfg Config, g LogGroup) string {
+	p := cfg.LogRetention
+	if p.Shorten {
+		return "monitor.log_retention.shorten"
+	}
+	for _, prefix := range p.ShortenPrefixes {
+		if prefix != "" && strings.HasPrefix(g.Name, prefix) {
+			return fmt.Sprintf("monitor.log_retention.shorten_prefixes %q", prefix)
+		}
+	}
+	if tagIs(cfg, g, p.ShortenValue) {
+		return "tag " + cfg.Tags.LogRetention + "=" + strings.TrimSpace(p.ShortenValue)
+	}
+	return ""
+}
+
+// retentionChanges brings log groups' retention within the policy, except
+// those exempted by tag. A retention below the policy is lengthened to
+// Days: nothing is deleted. A log group keeping events forever or longer
+// than the policy is shortened to Days only where shortening is allowed
+// (shortenAllowedBy), since that deletes its older events; elsewhere it is
+// reported and left as it is.
 func (pl *planning) retentionChanges() []*Change {
 	p := pl.cfg.LogRetention
 	if !p.Enabled || !pl.obs.LogGroupsListed {
 		return nil
 	}
-	policy := fmt.Sprintf("the policy keeps %d to %d days", p.MinDays, p.MaxDays)
 	var out []*Change
 	for _, g := range pl.obs.LogGroups {
 		v := judgeRetention(p, g)
 		if v == retentionOK || exempt(pl.cfg, g) {
 			continue
 		}
-		details := map[string]string{"from_days": fmt.Sprint(g.RetentionDays), "to_days": fmt.Sprint(p.Days)}
-		var reason string
-		switch v {
-		case retentionNone:
-			reason = "events never expire; " + policy
-			details["from_days"] = "never expire"
-		case retentionShort:
-			reason = fmt.Sprintf("retention of %d days is below the policy (%d to %d days)", g.RetentionDays, p.MinDays, p.MaxDays)
-		case retentionLong:
-			reason = fmt.Sprintf("retention of %d days is above the policy (%d to %d days)", g.RetentionDays, p.MinDays, p.MaxDays)
-			if !p.Shorten {
-				out = append(out, report(g.Name, reason+"; shortening is off (log_retention.shorten), so it is left as it is", details))
-				continue
-			}
-			details["warning"] = fmt.Sprintf("events older than %d days will be deleted", p.Days)
-		}
-		out = append(out, &Change{Object: ObjectLogGroup, Op: OpSet, Name: g.Name, Reason: reason, Details: details, retention: int32(p.Days)})
+		out = append(out, pl.retentionChange(g, v))
 	}
 	return out
+}
+
+// retentionChange is the change or report for g, whose verdict v is not
+// retentionOK.
+func (pl *planning) retentionChange(g LogGroup, v retentionVerdict) *Change {
+	p := pl.cfg.LogRetention
+	keeps := fmt.Sprintf("keeps events for %d days", g.RetentionDays)
+	from := fmt.Sprint(g.RetentionDays)
+	if v == retentionNone {
+		keeps, from = "keeps events forever", "never expire"
+	}
+	said := fmt.Sprintf("%s; the policy says %d–%d days", keeps, p.MinDays, p.MaxDays)
+	details := map[string]string{"from_days": from, "to_days": fmt.Sprint(p.Days)}
+	set := &Change{Object: ObjectLogGroup, Op: OpSet, Name: g.Name, Details: details, retention: int32(p.Days)}
+	if v == retentionShort {
+		details["deletes"] = "nothing"
+		set.Reason = fmt.Sprintf("%s; set to %d days: keeps events longer, deletes nothing", said, p.Days)
+		return set
+	}
+	by := shortenAllowedBy(pl.cfg, g)
+	if by == "" {
+		delete(details, "to_days")
+		return report(g.Name, fmt.Sprintf(
+			"%s; not changed: shortening is opt-in (monitor.log_retention.shorten / shorten_prefixes); or tag the log group %s=%s",
+			said, pl.cfg.Tags.LogRetention, strings.TrimSpace(p.ShortenValue)), details)
+	}
+	deletes := fmt.Sprintf("deletes events older than %d days", p.Days)
+	details["deletes"] = fmt.Sprintf("events older than %d days", p.Days)
+	details["shortening_allowed_by"] = by
+	set.Reason = fmt.Sprintf("%s; set to %d days: %s (shortening allowed by %s)", said, p.Days, deletes, by)
+	set.shortens = true
+	return set
 }

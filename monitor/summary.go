@@ -10,12 +10,6 @@ import (
 	"github.com/opsd-dev/opsd/notify"
 )
 
-// Bounds on the lines a summary lists; the rest is counted.
-const (
-	maxChangeLines = 30
-	maxReportLines = 15
-)
-
 // summarize builds the one message an Apply reconcile sends, and reports
 // whether there is anything to send.
 //
@@ -91,25 +85,23 @@ func summarize(all []targetResult, errs []error, newErrs int, freshFailures bool
 	}
 
 	var text []string
-	section := func(heading string, lines []string, limit int) {
+	// Every line is listed: a notifier that cannot show them in one
+	// message continues in more (Slack, in the message's thread).
+	section := func(heading string, lines []string) {
 		if len(lines) == 0 {
 			return
 		}
 		text = append(text, "*"+heading+"*")
-		if len(lines) > limit {
-			more := len(lines) - limit
-			lines = append(lines[:limit:limit], fmt.Sprintf("• …and %d more (opsd plan lists them all)", more))
-		}
 		text = append(text, lines...)
 	}
-	section("Failed", failures, maxChangeLines)
+	section("Failed", failures)
 	var unreached []string
 	for _, err := range errs {
 		unreached = append(unreached, "• "+err.Error())
 	}
-	section("Not reached", unreached, maxChangeLines)
-	section("Changed", changes, maxChangeLines)
-	section("Needs a person (nothing was done)", reports, maxReportLines)
+	section("Not reached", unreached)
+	section("Changed", changes)
+	section("Needs a person (nothing was done)", reports)
 
 	return notify.Message{
 		Kind:     notify.KindMonitor,
@@ -120,8 +112,14 @@ func summarize(all []targetResult, errs []error, newErrs int, freshFailures bool
 	}, true
 }
 
-// countKey groups done changes for the title.
-func countKey(c *Change) string { return string(c.Object) + " " + string(c.Op) }
+// countKey groups done changes for the title. A retention that was
+// shortened is counted apart from one lengthened: it deleted events.
+func countKey(c *Change) string {
+	if c.Object == ObjectLogGroup && c.shortens {
+		return string(c.Object) + " shorten"
+	}
+	return string(c.Object) + " " + string(c.Op)
+}
 
 // titleOrder lists the title's counts in order, with their wording.
 var titleOrder = []struct {
@@ -134,7 +132,8 @@ var titleOrder = []struct {
 	{"dashboard create", "1 dashboard created", "%d dashboards created"},
 	{"dashboard update", "1 dashboard updated", "%d dashboards updated"},
 	{"dashboard delete", "1 dashboard deleted", "%d dashboards deleted"},
-	{"log-retention set", "1 log group's retention set", "%d log groups' retention set"},
+	{"log-retention set", "1 log group's retention lengthened", "%d log groups' retention lengthened"},
+	{"log-retention shorten", "1 log group's retention shortened (older events deleted)", "%d log groups' retention shortened (older events deleted)"},
 	{"metric-filter create", "1 metric filter created", "%d metric filters created"},
 	{"metric-filter update", "1 metric filter updated", "%d metric filters updated"},
 	{"metric-filter delete", "1 metric filter deleted", "%d metric filters deleted"},

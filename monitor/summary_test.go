@@ -15,7 +15,7 @@ func TestSummarize(t *testing.T) {
 		changes = append(changes, &Change{Object: ObjectAlarm, Op: OpCreate, Name: fmt.Sprintf("opsd-ec2-i-%02d-cpu", i), Reason: "missing", done: true})
 	}
 	changes = append(changes,
-		&Change{Object: ObjectLogGroup, Op: OpSet, Name: "/app", Reason: "events never expire", done: true},
+		&Change{Object: ObjectLogGroup, Op: OpSet, Name: "/app", Reason: "keeps events forever; set to 180 days: deletes events older than 180 days", shortens: true, done: true},
 		&Change{Object: ObjectDashboard, Op: OpUpdate, Name: "opsd-orders-eu-west-2", err: apiError("InvalidParameterInput", "bad body")},
 		report("i-1", "tag opsd:monitor=yes is neither true nor false; ignored", nil),
 	)
@@ -24,12 +24,12 @@ func TestSummarize(t *testing.T) {
 		t.Fatal("nothing to say")
 	}
 	if msg.Kind != notify.KindMonitor || msg.Severity != notify.Error ||
-		msg.Title != "Monitoring: 35 alarms created, 1 log group's retention set; 1 failed" {
+		msg.Title != "Monitoring: 35 alarms created, 1 log group's retention shortened (older events deleted); 1 failed" {
 		t.Errorf("message = %s %s %q", msg.Kind, msg.Severity, msg.Title)
 	}
 	for _, want := range []string{
 		"*Failed*\n• update-dashboard `opsd-orders-eu-west-2` (123456789012/eu-west-2): InvalidParameterInput: bad body",
-		"• …and 6 more (opsd plan lists them all)",
+		"• create-alarm `opsd-ec2-i-34-cpu`", // every change is listed
 		"*Needs a person (nothing was done)*\n• `i-1` (123456789012/eu-west-2): tag opsd:monitor=yes",
 	} {
 		if !strings.Contains(msg.Text, want) {

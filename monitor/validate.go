@@ -35,6 +35,9 @@ const (
 // subscriptionName is what RDS accepts as an event subscription name.
 var subscriptionName = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]{0,254}$`)
 
+// logGroupPrefix is what can start a CloudWatch Logs log group name.
+var logGroupPrefix = regexp.MustCompile(`^[A-Za-z0-9_\-/.#]{1,512}$`)
+
 // metricNamespace is what CloudWatch accepts as a custom namespace.
 var metricNamespace = regexp.MustCompile(`^[0-9A-Za-z.\-_/#:]{1,255}$`)
 
@@ -299,6 +302,21 @@ func (l LogRetention) validate(path string) []error {
 	}
 	if strings.TrimSpace(l.ExemptValue) == "" {
 		errs = append(errs, fieldErrorf(path+".exempt_value", "is empty"))
+	}
+	switch {
+	case strings.TrimSpace(l.ShortenValue) == "":
+		errs = append(errs, fieldErrorf(path+".shorten_value", "is empty"))
+	case strings.EqualFold(strings.TrimSpace(l.ShortenValue), strings.TrimSpace(l.ExemptValue)):
+		errs = append(errs, fieldErrorf(path+".shorten_value", "%q is also exempt_value: one tag value cannot both exempt a log group and allow shortening it", l.ShortenValue))
+	}
+	for i, prefix := range l.ShortenPrefixes {
+		key := fmt.Sprintf("%s.shorten_prefixes[%d]", path, i)
+		switch {
+		case prefix == "":
+			errs = append(errs, fieldErrorf(key, "is empty: it would allow shortening every log group (that is shorten: true)"))
+		case !logGroupPrefix.MatchString(prefix):
+			errs = append(errs, fieldErrorf(key, "%q is not the start of a log group name (up to 512 of a-z, A-Z, 0-9, _ - / . #; no wildcards)", prefix))
+		}
 	}
 	return errs
 }
