@@ -9,15 +9,6 @@ import (
 	"github.com/opsd-dev/opsd/notify"
 )
 
-// Room for the summary's text: Slack shows at most 3000 characters of a
-// section.
-const (
-	summaryTextBudget = 2800
-	maxNewLines       = 25
-	maxFixedLines     = 10
-	maxGapLines       = 5
-)
-
 // summarize builds the Slack summary of an assessment: a table with every
 // application's score and what changed since prev (nil for the first
 // assessment), applications with new failures first; then the new
@@ -68,22 +59,28 @@ func summarize(prev, cur *Report, reportURL string) notify.Message {
 		sev = notify.Warning
 	}
 
-	var b textBudget
-	b.limit = summaryTextBudget
+	// Every line is listed: a notifier that cannot show them in one
+	// message continues in more (Slack, in the message's thread).
+	var text []string
 	if prev == nil {
-		b.line("First assessment since opsd started: no earlier report to compare with.")
+		text = append(text, "First assessment since opsd started: no earlier report to compare with.")
 	}
-	b.section("New failures", newLines, maxNewLines)
-	b.section("Fixed", fixedLines, maxFixedLines)
-	b.section("Not assessed", gapLines, maxGapLines)
+	section := func(heading string, lines []string) {
+		if len(lines) > 0 {
+			text = append(append(text, "*"+heading+"*"), lines...)
+		}
+	}
+	section("New failures", newLines)
+	section("Fixed", fixedLines)
+	section("Not assessed", gapLines)
 	if reportURL != "" {
-		b.line("<" + reportURL + "|Full report>")
+		text = append(text, "<"+reportURL+"|Full report>")
 	}
 	return notify.Message{
 		Kind:     notify.KindAudit,
 		Severity: sev,
 		Title:    title,
-		Text:     b.String(),
+		Text:     strings.Join(text, "\n"),
 		Table:    table,
 	}
 }
@@ -131,40 +128,3 @@ func changeText(havePrev bool, ch Change) string {
 func mrkdwn(s string) string {
 	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "`", "'").Replace(s)
 }
-
-// textBudget builds a message text of at most limit characters.
-type textBudget struct {
-	limit int
-	lines []string
-	size  int
-}
-
-func (b *textBudget) fits(s string) bool { return b.size+len(s)+1 <= b.limit }
-
-func (b *textBudget) line(s string) {
-	if b.fits(s) {
-		b.lines = append(b.lines, s)
-		b.size += len(s) + 1
-	}
-}
-
-// section adds a heading and at most max of lines, as many as fit, and
-// says how many were left out.
-func (b *textBudget) section(heading string, lines []string, max int) {
-	if len(lines) == 0 {
-		return
-	}
-	b.line("*" + heading + "*")
-	shown := 0
-	for _, l := range lines {
-		more := fmt.Sprintf("_…and %d more_", len(lines)-shown)
-		if shown == max || !b.fits(l) || (shown < len(lines)-1 && b.size+len(l)+len(more)+2 > b.limit) {
-			b.line(more)
-			return
-		}
-		b.line(l)
-		shown++
-	}
-}
-
-func (b *textBudget) String() string { return strings.Join(b.lines, "\n") }
