@@ -43,12 +43,56 @@ type SNSMessage struct {
 	Fields   []Field  `json:"fields,omitempty"`
 	Table    *Table   `json:"table,omitempty"`
 	Labels   Labels   `json:"labels"`
-	// Truncated says the text was cut and the table left out to fit SNS.
+	// Truncated says the message was cut to fit SNS: its text, or the
+	// rows of its table that OmittedRows counts.
 	Truncated bool `json:"truncated,omitempty"`
+	// OmittedRows is how many of the table's last rows were left out.
+	OmittedRows int `json:"omitted_rows,omitempty"`
 }
 
 // maxSNSMessage is the most SNS publishes in one message (256 KiB).
 const maxSNSMessage = 256 * 1024
+
+// snsSize is the length of doc's JSON.
+func snsSize(doc SNSMessage) int {
+	data, err := json.Marshal(doc)
+	if err != nil {
+		return 0 // the publish fails with this error
+	}
+	return len(data)
+}
+
+// fitSNS cuts a document too large for SNS, a summary of a large fleet:
+// its text to half of what SNS takes when it is longer, then its table to
+// the most rows that fit, saying how many were left out.
+func fitSNS(doc SNSMessage) SNSMessage {
+	doc.Truncated = true
+	if len(doc.Text) > maxSNSMessage/2 {
+		doc.Text = strings.ToValidUTF8(doc.Text[:maxSNSMessage/2], "")
+	}
+	if doc.Table == nil || snsSize(doc) <= maxSNSMessage {
+		return doc
+	}
+	rows := doc.Table.Rows
+	table := *doc.Table
+	doc.Table = &table
+	// The most rows that fit: fits(lo) holds, fits(hi) does not.
+	lo, hi := 0, len(rows)
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		table.Rows, doc.OmittedRows = rows[:mid], len(rows)-mid
+		if snsSize(doc) <= maxSNSMessage {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	table.Rows, doc.OmittedRows = rows[:lo], len(rows)-lo
+	if lo == 0 {
+		doc.Table = nil
+	}
+	return doc
+}
 
 // SNSPage is the JSON document published for a page event.
 type SNSPage struct {
@@ -60,12 +104,8 @@ type SNSPage struct {
 func (s *SNS) Notify(ctx context.Context, msg Message) error {
 	doc := SNSMessage{Type: "message", Kind: msg.Kind, Severity: msg.Severity, Title: msg.Title, Text: msg.Text,
 		Fields: msg.Fields, Table: msg.Table, Labels: msg.Labels}
-	if data, err := json.Marshal(doc); err == nil && len(data) > maxSNSMessage {
-		// A summary of a large fleet: what SNS takes, marked as cut.
-		doc.Table, doc.Truncated = nil, true
-		if len(doc.Text) > maxSNSMessage/2 {
-			doc.Text = strings.ToValidUTF8(doc.Text[:maxSNSMessage/2], "")
-		}
+	if snsSize(doc) > maxSNSMessage {
+		doc = fitSNS(doc)
 	}
 	if err := s.publish(ctx, doc, "message", string(msg.Kind), string(msg.Severity)); err != nil {
 		return fmt.Errorf("publish %s message %q to sns topic %s: %w", msg.Kind, msg.Title, s.topic, err)

@@ -157,7 +157,35 @@ func TestSNSCutsAMessageTooLargeToPublish(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(body) > maxSNSMessage || !doc.Truncated || doc.Table != nil || doc.Title != "big" {
-		t.Errorf("published %d bytes, truncated %v, table %v", len(body), doc.Truncated, doc.Table != nil)
+	if len(body) > maxSNSMessage || !doc.Truncated || doc.Table == nil || doc.Title != "big" {
+		t.Fatalf("published %d bytes, truncated %v, table %v", len(body), doc.Truncated, doc.Table != nil)
+	}
+	// As many rows as fit are kept, in order, and the rest counted.
+	kept := len(doc.Table.Rows)
+	if kept == 0 || kept+doc.OmittedRows != len(rows) {
+		t.Errorf("%d rows kept and %d counted as left out, want %d in all", kept, doc.OmittedRows, len(rows))
+	}
+	doc.Table.Rows = append(doc.Table.Rows, rows[kept])
+	doc.OmittedRows--
+	if more, _ := json.Marshal(doc); len(more) <= maxSNSMessage {
+		t.Errorf("one more row would have fitted (%d bytes)", len(more))
+	}
+}
+
+// A message whose text alone is too large keeps its whole table when the
+// cut text leaves room for it.
+func TestSNSKeepsTheTableWhenCuttingTheTextIsEnough(t *testing.T) {
+	c := &capturePublish{}
+	pub, _ := NewSNS(c, "arn:aws:sns:eu-west-2:123456789012:opsd-events")
+	table := &Table{Columns: []string{"Instance"}, Rows: [][]string{{"i-1"}, {"i-2"}}}
+	if err := pub.Notify(context.Background(), Message{Kind: KindPatching, Title: "big", Text: strings.Repeat("x", maxSNSMessage), Table: table}); err != nil {
+		t.Fatal(err)
+	}
+	var doc SNSMessage
+	if err := json.Unmarshal([]byte(aws.ToString(c.in.Message)), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if !doc.Truncated || doc.Table == nil || len(doc.Table.Rows) != 2 || doc.OmittedRows != 0 || len(doc.Text) != maxSNSMessage/2 {
+		t.Errorf("truncated %v, table %+v, %d omitted, text of %d", doc.Truncated, doc.Table, doc.OmittedRows, len(doc.Text))
 	}
 }
