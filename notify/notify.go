@@ -35,7 +35,9 @@ type Field struct {
 	Value string
 }
 
-// Table is a small table shown with a message (one row per resource).
+// Table is a table shown with a message (one row per resource). Every
+// row is shown: Slack continues a table too long for one message in the
+// message's thread.
 type Table struct {
 	Columns []string
 	Rows    [][]string
