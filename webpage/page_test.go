@@ -148,7 +148,7 @@ func TestAccessBeyondLoopback(t *testing.T) {
 		{"token wrong", Access{Listen: "0.0.0.0:9102", Token: "s3cret"}, "/", map[string]string{"Authorization": "Bearer nope"}, 401},
 		{"bearer token", Access{Listen: "0.0.0.0:9102", Token: "s3cret"}, "/", map[string]string{"Authorization": "Bearer s3cret"}, 200},
 		{"token in the address: cookie, redirect", Access{Listen: "0.0.0.0:9102", Token: "s3cret"}, "/?q=x&token=s3cret", nil, 303},
-		{"cookie", Access{Listen: "0.0.0.0:9102", Token: "s3cret"}, "/", map[string]string{"Cookie": "opsd_token=s3cret"}, 200},
+		{"the raw token as a cookie (as earlier versions kept it)", Access{Listen: "0.0.0.0:9102", Token: "s3cret"}, "/", map[string]string{"Cookie": "opsd_token=s3cret"}, 401},
 		{"ALB OIDC, a forged identity header only", Access{Listen: "[::]:9102", ALB: &ALBVerifier{Signer: "arn:x"}}, "/", map[string]string{"X-Amzn-Oidc-Identity": "alice"}, 401},
 		{"ALB OIDC without the header", Access{Listen: "[::]:9102", ALB: &ALBVerifier{Signer: "arn:x"}}, "/", nil, 401},
 	} {
@@ -162,7 +162,8 @@ func TestAccessBeyondLoopback(t *testing.T) {
 			t.Errorf("%s: %d, want %d", c.name, rec.Code, c.want)
 		}
 		if c.want == 303 {
-			if loc := rec.Header().Get("Location"); loc != "/?q=x" || !strings.Contains(rec.Header().Get("Set-Cookie"), "opsd_token=s3cret; Path=/; HttpOnly; SameSite=Strict") {
+			if loc, cookie := rec.Header().Get("Location"), rec.Header().Get("Set-Cookie"); loc != "/?q=x" || !strings.HasPrefix(cookie, "opsd_session=") ||
+				!strings.Contains(cookie, "; Path=/; Max-Age=43200; HttpOnly; SameSite=Strict") || strings.Contains(cookie, "s3cret") {
 				t.Errorf("%s: Location %q, Set-Cookie %q", c.name, loc, rec.Header().Get("Set-Cookie"))
 			}
 		}
