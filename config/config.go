@@ -75,12 +75,17 @@ type Organization struct {
 }
 
 // HTTP configures the operations endpoint (/healthz, /readyz, /status,
-// /metrics).
+// /metrics, /report and the page at /). Beyond loopback, every endpoint
+// but /healthz and /readyz asks for Token or an ALB's OIDC identity
+// (ALBOIDCSigner); /metrics also for MetricsToken.
 type HTTP struct {
 	Listen string `koanf:"listen"`
-	// Token, when set, is asked of visitors to the page at / when Listen
-	// is not a loopback address.
+	// Token, when set, is asked of visitors to /, /status, /report and
+	// /metrics when Listen is not a loopback address.
 	Token Secret `koanf:"token"`
+	// MetricsToken, when set, opens /metrics (and nothing else) beyond
+	// loopback to a scraper that sends it as a bearer token.
+	MetricsToken Secret `koanf:"metrics_token"`
 	// ALBOIDCSigner, an Application Load Balancer's ARN, lets in visitors
 	// that load balancer authenticated with OIDC, when Listen is not
 	// loopback: opsd verifies the token it signs (X-Amzn-Oidc-Data) with

@@ -164,6 +164,7 @@ func TestValidationCatchesEachMistake(t *testing.T) {
 		"call timeout":       {"aws: {call_timeout: -1s}", "aws.call_timeout: must be positive"},
 		"listen":             {"http: {listen: 'nowhere'}", "http.listen:"},
 		"alb signer":         {"http: {alb_oidc_signer: my-alb}", `http.alb_oidc_signer: "my-alb" is not a load balancer ARN`},
+		"metrics token":      {"http: {token: same-SECRET-1, metrics_token: same-SECRET-1}", "http.metrics_token: must differ from http.token"},
 		"slack no channel":   {"notify: {slack: {token: x}}", "notify.slack.channel: is required"},
 		"slack two tokens":   {"notify: {slack: {token: x, token_ssm_parameter: /p, channel: c}}", "set either token or token_ssm_parameter"},
 		"slack kind":         {"notify: {slack: {channels: {billing: C1}}}", "notify.slack.channels.billing: unknown kind"},

@@ -45,6 +45,9 @@ func (c *Config) Validate() *ValidationError {
 	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
 		add("http.listen", "%q is not host:port: %v", c.HTTP.Listen, err)
 	}
+	if c.HTTP.MetricsToken != "" && c.HTTP.MetricsToken == c.HTTP.Token {
+		add("http.metrics_token", "must differ from http.token: the scraper's token would open every endpoint")
+	}
 	if s := c.HTTP.ALBOIDCSigner; s != "" {
 		if f := strings.Split(s, ":"); len(f) < 6 || f[0] != "arn" || f[2] != "elasticloadbalancing" || f[3] == "" {
 			add("http.alb_oidc_signer", "%q is not a load balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/…)", s)
