@@ -1,12 +1,16 @@
 // Package httpapi serves opsd's operations endpoints: /healthz (the process
 // is up), /readyz (configuration loaded and AWS reachable), /status (jobs'
 // next runs and last outcomes, as JSON), /metrics (Prometheus), /report
-// (the readiness assessment) and the page for people at /.
+// (the readiness assessment) and the page for people at /. Beyond
+// loopback, every endpoint but /healthz and /readyz is guarded (see
+// Handlers.Access).
 package httpapi
 
 import (
 	"encoding/json"
 	"net/http"
+
+	"github.com/opsd-dev/opsd/webpage"
 )
 
 // Handlers are the sources the endpoints read.
@@ -25,6 +29,10 @@ type Handlers struct {
 	Report http.Handler
 	// Page, when set, serves the page for people at /.
 	Page http.Handler
+	// Access guards every endpoint but /healthz and /readyz: /metrics with
+	// Access.GuardMetrics, everything else with Access.Guard. Its zero
+	// value refuses them all.
+	Access webpage.Access
 }
 
 // New returns the operations endpoints as one handler.
@@ -57,7 +65,19 @@ func New(h Handlers) http.Handler {
 	if h.Page != nil {
 		mux.Handle("GET /{$}", h.Page)
 	}
-	return mux
+	// One guard in front of the whole mux, so that no endpoint added later
+	// is open by accident; only the probes' two exact paths pass unguarded.
+	guarded, metrics := h.Access.Guard(mux), h.Access.GuardMetrics(mux)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/healthz", "/readyz":
+			mux.ServeHTTP(w, r)
+		case "/metrics":
+			metrics.ServeHTTP(w, r)
+		default:
+			guarded.ServeHTTP(w, r)
+		}
+	})
 }
 
 func writeJSON(w http.ResponseWriter, code int, v any) {
