@@ -168,10 +168,15 @@ func Run(ctx context.Context, opts Options) error {
 	// readiness does not wait behind their calls.
 	go d.checkAWS(bg)
 	d.sched.Start()
+	// Beyond loopback, every endpoint but /healthz and /readyz asks for
+	// http.token or the ALB's OIDC identity; /metrics also for
+	// http.metrics_token. Like http.listen, they take effect at start.
 	handlers := httpapi.Handlers{Ready: d.ready, Status: d.status, Metrics: tel.MetricsHandler(), Report: audit.ReportHandler(d.latestReport, d.lastAuditFailure),
-		Page: webpage.Access{Listen: cfg.HTTP.Listen, Token: string(cfg.HTTP.Token), ALB: albVerifier(cfg.HTTP.ALBOIDCSigner)}.Guard(webpage.Handler(webpage.Source{
+		Page: webpage.Handler(webpage.Source{
 			Jobs: d.sched.Status, Latest: d.latest, Series: d.series, Location: d.location(), Version: opts.Version,
-		}))}
+		}),
+		Access: webpage.Access{Listen: cfg.HTTP.Listen, Token: cfg.HTTP.Token.Reveal(), MetricsToken: cfg.HTTP.MetricsToken.Reveal(), ALB: albVerifier(cfg.HTTP.ALBOIDCSigner)},
+	}
 	if d.lease != nil {
 		handlers.Role = d.lease.Role
 	}
