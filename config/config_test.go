@@ -81,6 +81,7 @@ func TestEnvironmentOverridesFile(t *testing.T) {
 		"OPSD_SHUTDOWN__ENABLED=true",
 		"OPSD_NOTIFY__SLACK__TOKEN=xoxb-secret",
 		"OPSD_NOTIFY__SLACK__CHANNEL=C1",
+		"OPSD_HTTP__METRICS_TOKEN=metrics-secret",
 		"HOME=/root",
 	)
 	if err != nil {
@@ -97,6 +98,9 @@ func TestEnvironmentOverridesFile(t *testing.T) {
 	}
 	if cfg.Notify.Slack.Token.Reveal() != "xoxb-secret" {
 		t.Error("slack token from the environment not applied")
+	}
+	if cfg.HTTP.MetricsToken.Reveal() != "metrics-secret" {
+		t.Error("http.metrics_token from the environment not applied")
 	}
 }
 
