@@ -19,12 +19,13 @@ import (
 )
 
 // TestSecretsNeverLeak runs the daemon with every service enabled, a
-// Slack token, an account reached with an external id, a DLQ whose
-// messages carry secrets in their bodies and attributes, an AWS secret
-// key, and traces exported over OTLP; then it greps every output opsd
-// made (its log, every Slack message, every exported span, /status,
-// /metrics, /readyz, /healthz, /report in each format, and the output of
-// check-config, plan and dlq list) for the secrets. Only the S3 archive
+// Slack token, the page's and the metrics token, an account reached with
+// an external id, a DLQ whose messages carry secrets in their bodies and
+// attributes, an AWS secret key, and traces exported over OTLP; then it
+// greps every output opsd made (its log, every Slack message, every
+// exported span, /status, /metrics, /readyz, /healthz, /report in each
+// format, the page asked with each token, and the output of check-config,
+// plan and dlq list) for the secrets. Only the S3 archive
 // may hold the message bodies: keeping them is its job.
 func TestSecretsNeverLeak(t *testing.T) {
 	srv := mototest.Shared(t)
@@ -36,6 +37,8 @@ func TestSecretsNeverLeak(t *testing.T) {
 		"message body":          secret(t, "body"),
 		"message attribute":     secret(t, "attr"),
 		"aws secret access key": secret(t, "aws"),
+		"page token":            secret(t, "page"),
+		"metrics token":         secret(t, "metrics"),
 	}
 	t.Setenv("AWS_SECRET_ACCESS_KEY", secrets["aws secret access key"])
 
@@ -63,7 +66,7 @@ func TestSecretsNeverLeak(t *testing.T) {
   regions: [eu-west-2]
   endpoint_url: %q
   accounts: [{id: %q, role_arn: %q, external_id: %q}]
-http: {listen: %q}
+http: {listen: %q, token: %q, metrics_token: %q}
 log: {level: debug}
 notify: {slack: {token: %q, channel: "#ops", api_url: %q}}
 scheduler: {grace_period: 30s}
@@ -73,7 +76,7 @@ backup: {enabled: true}
 monitor: {enabled: true}
 dlq: {enabled: true, archive: {bucket: opsd-dlq-archive, when: arrival, wait_time: 1s}}
 audit: {enabled: true}
-`, proxy.URL(), memberAccount, memberRole, secrets["external id"], addr, secrets["slack token"], slack.GetAPIURL()))
+`, proxy.URL(), memberAccount, memberRole, secrets["external id"], addr, secrets["page token"], secrets["metrics token"], secrets["slack token"], slack.GetAPIURL()))
 
 	bin := opsdbin.Build(t)
 	outputs := map[string][]byte{}
@@ -104,6 +107,28 @@ audit: {enabled: true}
 			t.Errorf("GET %s: %s\n%s", endpoint, resp.Status, body)
 		}
 		outputs["GET "+endpoint] = body
+	}
+	// Asked with the tokens (loopback lets everyone in, but a request
+	// logged with its address or headers would show them).
+	for name, req := range map[string]struct{ target, header string }{
+		"GET /?token=":                    {"/?token=" + secrets["page token"], ""},
+		"GET /status with the page token": {"/status", "Bearer " + secrets["page token"]},
+		"GET /metrics with its token":     {"/metrics", "Bearer " + secrets["metrics token"]},
+	} {
+		r, err := http.NewRequest(http.MethodGet, "http://"+addr+req.target, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if req.header != "" {
+			r.Header.Set("Authorization", req.header)
+		}
+		resp, err := http.DefaultTransport.RoundTrip(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		outputs[name] = append([]byte(fmt.Sprint(resp.Header)), body...)
 	}
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -217,18 +242,31 @@ func TestCheckConfigNeverEchoesSecrets(t *testing.T) {
 		"token as a list":    "xoxb-" + secret(t, "list"),
 		"external id as map": secret(t, "map"),
 		"environment token":  "xoxb-" + secret(t, "env"),
+		"misspelt metrics":   secret(t, "metrics-typo"),
+		"metrics as a list":  secret(t, "metrics-list"),
+		"same http tokens":   secret(t, "same"),
 	}
 	t.Setenv("OPSD_NOTIFY__SLACK__TOKN", secrets["environment token"])
 	path := writeConfig(t, fmt.Sprintf(`aws:
   regions: [eu-west-2]
   accounts: [{id: "222222222222", role_arn: "arn:aws:iam::222222222222:role/x", external_id: {value: %q}}]
 notify: {slack: {tokn: %q, token: [%q], channel: "#ops"}}
-`, secrets["external id as map"], secrets["misspelt token"], secrets["token as a list"]))
+http: {listen: "0.0.0.0:9102", metrics_tokn: %q, metrics_token: [%q]}
+`, secrets["external id as map"], secrets["misspelt token"], secrets["token as a list"], secrets["misspelt metrics"], secrets["metrics as a list"]))
 	code, stdout, stderr := opsd(t, "check-config", "--config", path)
-	if code != exitUsage || !strings.Contains(stdout, "notify.slack.tokn") {
-		t.Fatalf("exit %d, want 2 naming notify.slack.tokn:\n%s%s", code, stdout, stderr)
+	if code != exitUsage || !strings.Contains(stdout, "notify.slack.tokn") || !strings.Contains(stdout, "http.metrics_tokn") {
+		t.Fatalf("exit %d, want 2 naming notify.slack.tokn and http.metrics_tokn:\n%s%s", code, stdout, stderr)
 	}
-	for _, leak := range leaks(map[string][]byte{"check-config stdout": []byte(stdout), "check-config stderr": []byte(stderr)}, secrets) {
+	outputs := map[string][]byte{"check-config stdout": []byte(stdout), "check-config stderr": []byte(stderr)}
+	// The metrics token the same as the page's is refused, without either.
+	same := writeConfig(t, fmt.Sprintf("aws: {regions: [eu-west-2]}\nhttp: {listen: \"0.0.0.0:9102\", token: %q, metrics_token: %q}\n",
+		secrets["same http tokens"], secrets["same http tokens"]))
+	code, stdout, stderr = opsd(t, "check-config", "--config", same)
+	if code != exitUsage || !strings.Contains(stdout, "http.metrics_token: must differ from http.token") {
+		t.Fatalf("same tokens: exit %d, want 2 naming http.metrics_token:\n%s%s", code, stdout, stderr)
+	}
+	outputs["check-config stdout, same tokens"], outputs["check-config stderr, same tokens"] = []byte(stdout), []byte(stderr)
+	for _, leak := range leaks(outputs, secrets) {
 		t.Error(leak)
 	}
 }
