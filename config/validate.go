@@ -81,6 +81,9 @@ func (c *Config) Validate() *ValidationError {
 	if c.Shutdown.Tags.PatchingHold != c.Patching.Tags.HoldUntil {
 		add("patching.tags.hold_until", "%q differs from shutdown.tags.patching_hold %q: shutdown would stop instances patching started", c.Patching.Tags.HoldUntil, c.Shutdown.Tags.PatchingHold)
 	}
+	if c.Shutdown.Tags.PatchingStopped != c.Patching.Tags.StoppedAt {
+		add("patching.tags.stopped_at", "%q differs from shutdown.tags.patching_stopped %q: shutdown would leave stopped in the morning the instances patching woke", c.Patching.Tags.StoppedAt, c.Shutdown.Tags.PatchingStopped)
+	}
 	if len(p) == 0 {
 		return nil
 	}

@@ -105,7 +105,8 @@ func (a *actor) send(ctx context.Context, s *Send) (Command, error) {
 	return c, nil
 }
 
-// change makes an item's change: tags then start, or stop then tags.
+// change makes an item's change: tags then start, or (stop mark,) stop
+// then tags.
 // When a start fails, the tags it was to go with are taken off again.
 func (a *actor) change(ctx context.Context, id string, ch Change) error {
 	if ch.Start {
@@ -122,6 +123,11 @@ func (a *actor) change(ctx context.Context, id string, ch Change) error {
 		return nil
 	}
 	if ch.Stop {
+		if ch.StopMark != "" {
+			if err := a.tag(ctx, id, map[string]string{ch.StopMark: a.now.UTC().Format(time.RFC3339)}); err != nil {
+				return err
+			}
+		}
 		if _, err := a.c.EC2.StopInstances(ctx, &ec2.StopInstancesInput{InstanceIds: []string{id}}); err != nil {
 			return fmt.Errorf("stop instance %s after patching: %w", id, err)
 		}

@@ -11,6 +11,11 @@ const ServiceName = "patching"
 // reads there is in the future.
 const DefaultHoldUntilTag = "opsd:patching:hold-until"
 
+// DefaultStoppedAtTag is the tag key the patching service writes on an
+// instance it started for a window when it stops it again (see
+// [TagKeys.StoppedAt]); the shutdown service reads it under the same key.
+const DefaultStoppedAtTag = "opsd:patching:stopped-at"
+
 // Config is the patching: section of opsd's configuration.
 //
 //	patching:
@@ -23,6 +28,7 @@ const DefaultHoldUntilTag = "opsd:patching:hold-until"
 //	    patch: TOPATCH               # present = patched in a window; value false opts out, a window name picks the window
 //	    hold_until: opsd:patching:hold-until               # written by opsd on an instance it started: keep running until (RFC 3339 UTC)
 //	    woken: opsd:patching:woken                         # written by opsd on an instance it started: which window occurrence
+//	    stopped_at: opsd:patching:stopped-at               # written by opsd when it stops again an instance it started (RFC 3339 UTC)
 //	    scan_reported: opsd:patching:scan-reported         # written by opsd: the scan whose result was last reported
 //	    install_reported: opsd:patching:install-reported   # written by opsd: the patch run whose result was last reported
 //	    skip_until: opsd:patching:skip-until               # set by people: not patched until this time (RFC 3339 or HH:MM); removed by opsd once passed
@@ -103,6 +109,12 @@ type TagKeys struct {
 	// Woken is written by opsd on an instance it started for a window:
 	// the window occurrence, and when it started it.
 	Woken string `koanf:"woken"`
+	// StoppedAt is written by opsd when it stops again an instance it
+	// started for a window: the time of that stop (RFC 3339 UTC). The
+	// shutdown service reads it (shutdown.tags.patching_stopped), so that
+	// an instance it stopped for the night, woken and stopped again for
+	// patching, is still one it starts in the morning.
+	StoppedAt string `koanf:"stopped_at"`
 	// ScanReported is written by opsd: the scan whose result for the
 	// instance was last reported, so a result is told once.
 	ScanReported string `koanf:"scan_reported"`
@@ -224,6 +236,7 @@ func DefaultTagKeys() TagKeys {
 		Patch:           "TOPATCH",
 		HoldUntil:       DefaultHoldUntilTag,
 		Woken:           "opsd:patching:woken",
+		StoppedAt:       DefaultStoppedAtTag,
 		ScanReported:    "opsd:patching:scan-reported",
 		InstallReported: "opsd:patching:install-reported",
 		SkipUntil:       "opsd:patching:skip-until",
@@ -237,6 +250,7 @@ func (k TagKeys) fields() []tagField {
 		{"patch", k.Patch},
 		{"hold_until", k.HoldUntil},
 		{"woken", k.Woken},
+		{"stopped_at", k.StoppedAt},
 		{"scan_reported", k.ScanReported},
 		{"install_reported", k.InstallReported},
 		{"skip_until", k.SkipUntil},

@@ -508,6 +508,9 @@ func TestMotoWakeForPatching(t *testing.T) {
 	if _, held := tags[DefaultHoldUntilTag]; held || tags["opsd:patching:woken"] != "" || tags["opsd:patching:install-reported"] != "default 2026-11-29T01:00Z" {
 		t.Errorf("tags after patching %v", tags)
 	}
+	if tags[DefaultStoppedAtTag] != sundayWindow.Add(5*time.Minute).UTC().Format(time.RFC3339) {
+		t.Errorf("after patching %s = %q, want the time of opsd's stop (the shutdown service reads it)", DefaultStoppedAtTag, tags[DefaultStoppedAtTag])
+	}
 	if !hasAction(res, id, "stop-after-patching", reconcile.Done) {
 		t.Errorf("actions %+v", res.Actions)
 	}

@@ -69,10 +69,16 @@ const (
 // Change is what acting on an item changes on the instance, in order:
 // tags set, then started, or stopped, then tags removed.
 type Change struct {
-	Start  bool
-	Stop   bool
-	Set    map[string]string
-	Remove []string
+	Start bool
+	Stop  bool
+	// StopMark, with Stop, is the tag key written with the reconcile's
+	// time just before the stop (TagKeys.StoppedAt): the shutdown service
+	// reads it so that the start opsd made for patching, and this stop,
+	// are not taken for a person's. It is written first so that a stop
+	// whose answer was lost is known as opsd's all the same.
+	StopMark string
+	Set      map[string]string
+	Remove   []string
 }
 
 // Outcome is how a finished command went on one instance.

@@ -151,7 +151,7 @@ func (wp *windowPlan) giveUp(i Instance, m *Managed, wk wake, why string) {
 	}
 	it := wp.add(i, m, wk.Run, v, reason)
 	it.Woken = true
-	it.Change = Change{Stop: stop, Remove: []string{k.HoldUntil},
+	it.Change = Change{Stop: stop, StopMark: stopMark(k, stop), Remove: []string{k.HoldUntil},
 		Set: map[string]string{k.Woken: wake{Run: wk.Run, Phase: phaseGaveUp, At: wp.now, Why: why}.String()}}
 	rep := wp.add(i, m, wk.Run, VerbReport, "not patched: "+why)
 	rep.Woken, rep.Mark = true, wk.Run.skipMark()
@@ -168,12 +168,21 @@ func putBack(k TagKeys, i Instance, m *Managed, run Run, why string) *Item {
 	remove := []string{k.HoldUntil, k.Woken}
 	if i.State == stateRunning || i.State == statePending {
 		it := newItem(i, PurposeInstall, run, m, VerbStop, why+"; stopping it again (opsd started it for the window)")
-		it.Woken, it.Change = true, Change{Stop: true, Remove: remove}
+		it.Woken, it.Change = true, Change{Stop: true, StopMark: k.StoppedAt, Remove: remove}
 		return it
 	}
 	it := newItem(i, PurposeInstall, run, m, VerbRelease, why+"; removing the tags opsd wrote when it started it")
 	it.Woken, it.Change = true, Change{Remove: remove}
 	return it
+}
+
+// stopMark is the StopMark of a change that stops (or not) an instance
+// opsd started for a window.
+func stopMark(k TagKeys, stop bool) string {
+	if !stop {
+		return ""
+	}
+	return k.StoppedAt
 }
 
 // orphanWake puts back an instance opsd started for a window that is no

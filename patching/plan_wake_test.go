@@ -99,7 +99,7 @@ func TestPlanWokenInstance(t *testing.T) {
 			verbs: "stop-after-patching,report",
 			check: func(t *testing.T, pl *Plan) {
 				it := one(t, pl, "i-1", PurposeInstall, VerbStop)
-				if !it.Change.Stop || strings.Join(it.Change.Remove, ",") != holdKey || !strings.HasPrefix(it.Change.Set[wokenKey], "default 2026-11-29T01:00Z gave-up") {
+				if !it.Change.Stop || it.Change.StopMark != DefaultStoppedAtTag || strings.Join(it.Change.Remove, ",") != holdKey || !strings.HasPrefix(it.Change.Set[wokenKey], "default 2026-11-29T01:00Z gave-up") {
 					t.Errorf("give up change %+v", it.Change)
 				}
 				r := one(t, pl, "i-1", PurposeInstall, VerbReport)
@@ -140,7 +140,7 @@ func TestPlanWokenInstance(t *testing.T) {
 			command: []string{"Success"}, verbs: "result,stop-after-patching",
 			check: func(t *testing.T, pl *Plan) {
 				it := one(t, pl, "i-1", PurposeInstall, VerbStop)
-				if !it.Change.Stop || strings.Join(it.Change.Remove, ",") != holdKey+","+wokenKey || len(it.Change.Set) != 0 {
+				if !it.Change.Stop || it.Change.StopMark != DefaultStoppedAtTag || strings.Join(it.Change.Remove, ",") != holdKey+","+wokenKey || len(it.Change.Set) != 0 {
 					t.Errorf("put back %+v", it.Change)
 				}
 				if r := one(t, pl, "i-1", PurposeInstall, VerbResult); !r.Woken || !r.Report {

@@ -39,6 +39,7 @@ import (
 //	    last_error: opsd:shutdown:last-error          # written by opsd on failure, removed on success
 //	    asg_capacity: opsd:shutdown:asg-capacity      # written by opsd: an ASG's min/max/desired before it was scaled to zero
 //	    patching_hold: opsd:patching:hold-until       # written by patching: left running in the off period until then (RFC 3339)
+//	    patching_stopped: opsd:patching:stopped-at    # written by patching when it stops again what it started: a start before then was patching's
 //	    skip_until: opsd:shutdown:skip-until          # set by people: kept up until then (RFC 3339 or HH:MM); removed once passed
 //	    off_until: opsd:shutdown:off-until            # set by people: kept down until then; removed once passed
 //	    application: Application     # the owner, for the notice before a stop
@@ -135,6 +136,12 @@ type TagKeys struct {
 	// started for a patch window: an RFC 3339 time until which the
 	// instance is left running in its off period.
 	PatchingHold string `koanf:"patching_hold"`
+	// PatchingStopped is written by the patching service when it stops
+	// again an instance it started for a patch window: the time of that
+	// stop. A start of the instance before that time was the patching
+	// service's, not a person's, so an instance opsd stopped for the night
+	// is still started in the morning.
+	PatchingStopped string `koanf:"patching_stopped"`
 	// SkipUntil is set by people: an RFC 3339 time or HH:MM until which
 	// the resource is kept up whatever its schedule says. opsd removes it
 	// once the time has passed.
@@ -216,20 +223,21 @@ func DefaultConfig() Config {
 // keys opsd writes its own state under.
 func DefaultTagKeys() TagKeys {
 	return TagKeys{
-		Environment:  "Environment",
-		OOO:          "OOOShutdown",
-		OutOfHours:   "OutOfHoursShutdown",
-		Weekend:      "WeekendShutdown",
-		Schedule:     "opsd:schedule",
-		LastAction:   "opsd:shutdown:last-action",
-		LastActionAt: "opsd:shutdown:last-action-at",
-		LastError:    "opsd:shutdown:last-error",
-		ASGCapacity:  "opsd:shutdown:asg-capacity",
-		PatchingHold: "opsd:patching:hold-until",
-		SkipUntil:    "opsd:shutdown:skip-until",
-		OffUntil:     "opsd:shutdown:off-until",
-		Application:  "Application",
-		TeamEmail:    "TeamEmail",
+		Environment:     "Environment",
+		OOO:             "OOOShutdown",
+		OutOfHours:      "OutOfHoursShutdown",
+		Weekend:         "WeekendShutdown",
+		Schedule:        "opsd:schedule",
+		LastAction:      "opsd:shutdown:last-action",
+		LastActionAt:    "opsd:shutdown:last-action-at",
+		LastError:       "opsd:shutdown:last-error",
+		ASGCapacity:     "opsd:shutdown:asg-capacity",
+		PatchingHold:    "opsd:patching:hold-until",
+		PatchingStopped: "opsd:patching:stopped-at",
+		SkipUntil:       "opsd:shutdown:skip-until",
+		OffUntil:        "opsd:shutdown:off-until",
+		Application:     "Application",
+		TeamEmail:       "TeamEmail",
 	}
 }
 

@@ -76,7 +76,7 @@ func (ob observer) kept(key string) bool {
 	k := &ob.keys
 	switch key {
 	case k.Environment, k.OOO, k.OutOfHours, k.Weekend, k.Schedule, k.LastAction, k.LastActionAt,
-		k.LastError, k.ASGCapacity, k.PatchingHold, k.SkipUntil, k.OffUntil, k.Application, k.TeamEmail, nameTag, asgNameTag:
+		k.LastError, k.ASGCapacity, k.PatchingHold, k.PatchingStopped, k.SkipUntil, k.OffUntil, k.Application, k.TeamEmail, nameTag, asgNameTag:
 		return true
 	}
 	for _, want := range [...]string{k.OOO, k.OutOfHours, k.Weekend, k.Schedule} {

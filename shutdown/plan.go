@@ -168,10 +168,38 @@ func (d Decision) decideOn() Decision {
 
 // startedSinceMarker reports whether the resource, stopped now, was
 // started (and so stopped again by someone) after opsd's last marker: it
-// was then stopped by hand, and opsd starts only what it stopped.
+// was then stopped by hand, and opsd starts only what it stopped. A start
+// the patching service made for a patch window, and stopped again after
+// it, is not such a start: it is at or before the time patching recorded
+// for its stop (see [Decision.patchingStopped]).
 func (d Decision) startedSinceMarker() bool {
 	s := d.Observation.StartedAt
-	return !s.IsZero() && s.After(d.Marker.At) && !s.After(d.Now)
+	if s.IsZero() || !s.After(d.Marker.At) || s.After(d.Now) {
+		return false
+	}
+	if at, ok := d.patchingStopped(); ok && at.After(d.Marker.At) && !s.After(at) {
+		return false
+	}
+	return true
+}
+
+// patchingStopped returns when the patching service last stopped again an
+// EC2 instance it had started for a window, from its tag; ok is false when
+// there is no such tag or it cannot be read (then every start since the
+// marker counts as a person's, as without patching).
+func (d Decision) patchingStopped() (at time.Time, ok bool) {
+	if d.Observation.Kind != KindEC2 || d.p.keys.PatchingStopped == "" {
+		return time.Time{}, false
+	}
+	v, ok := d.Observation.Tags[d.p.keys.PatchingStopped]
+	if !ok {
+		return time.Time{}, false
+	}
+	at, err := time.Parse(time.RFC3339, strings.TrimSpace(v))
+	if err != nil {
+		return time.Time{}, false
+	}
+	return at, true
 }
 
 // orphan reports whether opsd stopped the resource and it is still

@@ -499,3 +499,41 @@ func TestRunningAfterStopInTheOnPeriodIsRecordedAsStarted(t *testing.T) {
 		t.Errorf("the next evening: %s, want stop", next.Action)
 	}
 }
+
+// withPatchingStop is devTags plus the patching service's record of when
+// it stopped again an instance it had started for a window.
+func withPatchingStop(v string) map[string]string {
+	tags := devTags()
+	tags["opsd:patching:stopped-at"] = v
+	return tags
+}
+
+// Overnight shutdown stops an instance on Friday evening; a patch window
+// starts it on Sunday at 02:15 (its launch time moves past opsd's marker)
+// and stops it again at 04:00. On Monday morning it is opsd's to start, as
+// if patching had not touched it; a start by a person after patching's
+// stop still makes it theirs.
+func TestDecideAfterPatchingWokeIt(t *testing.T) {
+	p := testPlanner(t)
+	const friday, monday = "2026-03-06T19:05:00Z", "2026-03-09T07:05:00Z"
+	runPlanCases(t, p, []planCase{
+		{name: "woken and stopped again by patching: started on Monday", state: StateStopped, tags: withPatchingStop("2026-03-08T04:00:00Z"),
+			action: LastStop, actionAt: friday, startedAt: "2026-03-08T02:15:20Z", now: monday,
+			want: ActionStart, cause: CauseOnPeriod},
+		{name: "without patching's record the same launch time is a person's", state: StateStopped, tags: devTags(),
+			action: LastStop, actionAt: friday, startedAt: "2026-03-08T02:15:20Z", now: monday,
+			want: ActionNone, cause: CauseStoppedOutside, reason: "stopped outside opsd: left stopped"},
+		{name: "started by a person after patching stopped it: left stopped", state: StateStopped, tags: withPatchingStop("2026-03-08T04:00:00Z"),
+			action: LastStop, actionAt: friday, startedAt: "2026-03-08T10:30:00Z", now: monday,
+			want: ActionNone, cause: CauseStoppedOutside},
+		{name: "patching's stop from before opsd's marker says nothing", state: StateStopped, tags: withPatchingStop("2026-03-01T04:00:00Z"),
+			action: LastStop, actionAt: friday, startedAt: "2026-03-08T02:15:20Z", now: monday,
+			want: ActionNone, cause: CauseStoppedOutside},
+		{name: "an unreadable patching stop is ignored", state: StateStopped, tags: withPatchingStop("sunday"),
+			action: LastStop, actionAt: friday, startedAt: "2026-03-08T02:15:20Z", now: monday,
+			want: ActionNone, cause: CauseStoppedOutside},
+		{name: "weekend off period after patching: stays stopped", state: StateStopped, tags: withPatchingStop("2026-03-08T04:00:00Z"),
+			action: LastStop, actionAt: friday, startedAt: "2026-03-08T02:15:20Z", now: "2026-03-08T05:00:00Z",
+			want: ActionNone, cause: CauseAlreadyStopped},
+	})
+}

@@ -134,6 +134,7 @@ func (k TagKeys) fields() []tagField {
 		{"last_error", k.LastError},
 		{"asg_capacity", k.ASGCapacity},
 		{"patching_hold", k.PatchingHold},
+		{"patching_stopped", k.PatchingStopped},
 		{"skip_until", k.SkipUntil},
 		{"off_until", k.OffUntil},
 		{"application", k.Application},
