@@ -66,6 +66,8 @@ type Check struct {
 	ID string
 	// Pillar groups the check in the report.
 	Pillar Pillar
+	// Severity is how much a failure of the check matters.
+	Severity Severity
 	// Title says what the check wants, as people read it.
 	Title string
 	// Kinds are the resources the check judges. When their collector
@@ -78,21 +80,22 @@ type Check struct {
 	// is a production environment; elsewhere they are not applicable.
 	ProductionOnly bool
 	// Evaluate judges the resources of one account and region. It returns
-	// one finding per resource it judges (Check and Pillar are filled in
-	// by the caller).
+	// one finding per resource it judges (Check, Pillar and Severity are
+	// filled in by the caller).
 	Evaluate func(r *Rules, inv *Inventory) []Finding
 }
 
 // Finding is the verdict of one check on one resource.
 type Finding struct {
-	Check       string `json:"check"`
-	Pillar      Pillar `json:"pillar"`
-	Status      Status `json:"status"`
-	Application string `json:"application"`
-	Environment string `json:"environment,omitempty"`
-	Account     string `json:"account"`
-	Region      string `json:"region"`
-	Kind        Kind   `json:"kind"`
+	Check       string   `json:"check"`
+	Pillar      Pillar   `json:"pillar"`
+	Severity    Severity `json:"severity,omitempty"`
+	Status      Status   `json:"status"`
+	Application string   `json:"application"`
+	Environment string   `json:"environment,omitempty"`
+	Account     string   `json:"account"`
+	Region      string   `json:"region"`
+	Kind        Kind     `json:"kind"`
 	// Resource identifies the resource within its account and region.
 	Resource string `json:"resource"`
 	// Name is a friendlier name when Resource is an opaque id.

@@ -5,11 +5,12 @@ import "strings"
 // checkAPI5xxAlarm: every deployed API has an alarm on its 5XX errors.
 func checkAPI5xxAlarm() Check {
 	return Check{
-		ID:     "monitoring.api-5xx-alarm",
-		Pillar: PillarMonitoring,
-		Title:  "APIs have a 5XX error alarm",
-		Kinds:  []Kind{KindRestAPI},
-		Uses:   []Source{SourceCloudWatch},
+		ID:       "monitoring.api-5xx-alarm",
+		Pillar:   PillarMonitoring,
+		Severity: Warning,
+		Title:    "APIs have a 5XX error alarm",
+		Kinds:    []Kind{KindRestAPI},
+		Uses:     []Source{SourceCloudWatch},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, api := range inv.APIs {
@@ -30,10 +31,11 @@ func checkAPI5xxAlarm() Check {
 // checkAPITracing: X-Ray tracing is on in every stage of every API.
 func checkAPITracing() Check {
 	return Check{
-		ID:     "monitoring.api-xray",
-		Pillar: PillarMonitoring,
-		Title:  "APIs have X-Ray tracing on",
-		Kinds:  []Kind{KindRestAPI},
+		ID:       "monitoring.api-xray",
+		Pillar:   PillarMonitoring,
+		Severity: Warning,
+		Title:    "APIs have X-Ray tracing on",
+		Kinds:    []Kind{KindRestAPI},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, api := range inv.APIs {

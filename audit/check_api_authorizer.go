@@ -10,10 +10,11 @@ import (
 // authorizer, except documentation routes (Swagger) and CORS preflight.
 func checkAPIAuthorizer() Check {
 	return Check{
-		ID:     "security.api-authorizer",
-		Pillar: PillarSecurity,
-		Title:  "API Gateway methods have an authorizer",
-		Kinds:  []Kind{KindRestAPI},
+		ID:       "security.api-authorizer",
+		Pillar:   PillarSecurity,
+		Severity: Critical,
+		Title:    "API Gateway methods have an authorizer",
+		Kinds:    []Kind{KindRestAPI},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, api := range inv.APIs {

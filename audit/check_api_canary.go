@@ -13,11 +13,12 @@ import (
 // it carries the API's application tag.
 func checkAPICanary() Check {
 	return Check{
-		ID:     "monitoring.api-canary",
-		Pillar: PillarMonitoring,
-		Title:  "APIs have a canary with an alarm on its outcome",
-		Kinds:  []Kind{KindRestAPI},
-		Uses:   []Source{SourceSynthetics, SourceCloudWatch},
+		ID:       "monitoring.api-canary",
+		Pillar:   PillarMonitoring,
+		Severity: Warning,
+		Title:    "APIs have a canary with an alarm on its outcome",
+		Kinds:    []Kind{KindRestAPI},
+		Uses:     []Source{SourceSynthetics, SourceCloudWatch},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, api := range inv.APIs {

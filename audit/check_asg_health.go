@@ -8,10 +8,11 @@ import "strings"
 // status checks see a running machine, not a working application).
 func checkGroupELBHealth() Check {
 	return Check{
-		ID:     "availability.asg-elb-health-check",
-		Pillar: PillarAvailability,
-		Title:  "Auto Scaling groups behind load balancers use ELB health checks",
-		Kinds:  []Kind{KindASG},
+		ID:       "availability.asg-elb-health-check",
+		Pillar:   PillarAvailability,
+		Severity: Warning,
+		Title:    "Auto Scaling groups behind load balancers use ELB health checks",
+		Kinds:    []Kind{KindASG},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, g := range inv.Groups {

@@ -12,11 +12,12 @@ import (
 // region, in every environment.
 func checkGroupAllZones() Check {
 	return Check{
-		ID:     "availability.asg-all-zones",
-		Pillar: PillarAvailability,
-		Title:  "Auto Scaling groups span every availability zone of the region",
-		Kinds:  []Kind{KindASG},
-		Uses:   []Source{SourceZones},
+		ID:       "availability.asg-all-zones",
+		Pillar:   PillarAvailability,
+		Severity: Warning,
+		Title:    "Auto Scaling groups span every availability zone of the region",
+		Kinds:    []Kind{KindASG},
+		Uses:     []Source{SourceZones},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, g := range inv.Groups {

@@ -9,10 +9,11 @@ import (
 // valid backup policy tag (seed 000's list: RDS, DynamoDB, EFS, EC2).
 func checkBackupPolicyTag() Check {
 	return Check{
-		ID:     "reliability.backup-policy-tag",
-		Pillar: PillarReliability,
-		Title:  "Data stores carry a valid BackupPolicy tag",
-		Kinds:  []Kind{KindRDSInstance, KindRDSCluster, KindDynamoDB, KindEFS, KindEC2Instance},
+		ID:       "reliability.backup-policy-tag",
+		Pillar:   PillarReliability,
+		Severity: Critical,
+		Title:    "Data stores carry a valid BackupPolicy tag",
+		Kinds:    []Kind{KindRDSInstance, KindRDSCluster, KindDynamoDB, KindEFS, KindEC2Instance},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, db := range inv.DBInstances {

@@ -11,10 +11,11 @@ import (
 // CA); an imported one lapses unless someone imports a new one.
 func checkCertificatesRenew() Check {
 	return Check{
-		ID:     "reliability.certificates-renew",
-		Pillar: PillarReliability,
-		Title:  "Certificates in use renew automatically",
-		Kinds:  []Kind{KindCertificate},
+		ID:       "reliability.certificates-renew",
+		Pillar:   PillarReliability,
+		Severity: Warning,
+		Title:    "Certificates in use renew automatically",
+		Kinds:    []Kind{KindCertificate},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, c := range inv.Certificates {

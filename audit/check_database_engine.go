@@ -8,10 +8,11 @@ import "strings"
 // also lists DocumentDB and Neptune) is judged.
 func checkDatabaseEngine() Check {
 	return Check{
-		ID:     "cost.database-engine",
-		Pillar: PillarCost,
-		Title:  "Databases are DynamoDB, RDS Postgres or S3 unless agreed",
-		Kinds:  []Kind{KindRDSInstance, KindRDSCluster},
+		ID:       "cost.database-engine",
+		Pillar:   PillarCost,
+		Severity: Warning,
+		Title:    "Databases are DynamoDB, RDS Postgres or S3 unless agreed",
+		Kinds:    []Kind{KindRDSInstance, KindRDSCluster},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, db := range inv.DBInstances {

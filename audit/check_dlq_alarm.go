@@ -14,11 +14,12 @@ import (
 // messages SQS moves to a dead-letter queue.
 func checkDLQAlarm() Check {
 	return Check{
-		ID:     "monitoring.dlq-alarm",
-		Pillar: PillarMonitoring,
-		Title:  "Dead-letter queues have an arrival alarm",
-		Kinds:  []Kind{KindSQSQueue},
-		Uses:   []Source{SourceCloudWatch, SourceLambda},
+		ID:       "monitoring.dlq-alarm",
+		Pillar:   PillarMonitoring,
+		Severity: Warning,
+		Title:    "Dead-letter queues have an arrival alarm",
+		Kinds:    []Kind{KindSQSQueue},
+		Uses:     []Source{SourceCloudWatch, SourceLambda},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			sources := deadLetterSources(inv)
 			var out []Finding

@@ -12,6 +12,7 @@ func checkDynamoDBPITR() Check {
 	return Check{
 		ID:             "reliability.dynamodb-pitr",
 		Pillar:         PillarReliability,
+		Severity:       Critical,
 		Title:          "DynamoDB point-in-time recovery is on",
 		Kinds:          []Kind{KindDynamoDB},
 		ProductionOnly: true,
@@ -29,10 +30,11 @@ func checkDynamoDBPITR() Check {
 // of global secondary indexes.
 func checkDynamoDBGSIs() Check {
 	return Check{
-		ID:     "cost.dynamodb-gsi-limit",
-		Pillar: PillarCost,
-		Title:  "DynamoDB tables have at most 2 GSIs",
-		Kinds:  []Kind{KindDynamoDB},
+		ID:       "cost.dynamodb-gsi-limit",
+		Pillar:   PillarCost,
+		Severity: Warning,
+		Title:    "DynamoDB tables have at most 2 GSIs",
+		Kinds:    []Kind{KindDynamoDB},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, t := range inv.Tables {

@@ -7,10 +7,11 @@ import "slices"
 // without anyone (AWS recommendations, "EC2").
 func checkInstanceInGroup() Check {
 	return Check{
-		ID:     "availability.ec2-in-auto-scaling-group",
-		Pillar: PillarAvailability,
-		Title:  "EC2 instances run in Auto Scaling groups",
-		Kinds:  []Kind{KindEC2Instance},
+		ID:       "availability.ec2-in-auto-scaling-group",
+		Pillar:   PillarAvailability,
+		Severity: Warning,
+		Title:    "EC2 instances run in Auto Scaling groups",
+		Kinds:    []Kind{KindEC2Instance},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, in := range inv.Instances {

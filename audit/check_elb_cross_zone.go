@@ -15,10 +15,11 @@ import (
 // no draining.
 func checkLoadBalancerCrossZone() Check {
 	return Check{
-		ID:     "availability.elb-cross-zone",
-		Pillar: PillarAvailability,
-		Title:  "Load balancers are cross-zone and drain connections",
-		Kinds:  []Kind{KindClassicELB, KindLoadBalancer},
+		ID:       "availability.elb-cross-zone",
+		Pillar:   PillarAvailability,
+		Severity: Warning,
+		Title:    "Load balancers are cross-zone and drain connections",
+		Kinds:    []Kind{KindClassicELB, KindLoadBalancer},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, lb := range inv.LoadBalancers {

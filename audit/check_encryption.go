@@ -5,10 +5,11 @@ package audit
 // the checklist's general rule that all data stores encrypt).
 func checkEncryptionAtRest() Check {
 	return Check{
-		ID:     "security.encryption-at-rest",
-		Pillar: PillarSecurity,
-		Title:  "Data is encrypted at rest",
-		Kinds:  []Kind{KindRDSInstance, KindRDSCluster, KindSNSTopic, KindOpenSearch, KindS3Bucket, KindMSKCluster, KindDynamoDB, KindRedshift, KindEFS},
+		ID:       "security.encryption-at-rest",
+		Pillar:   PillarSecurity,
+		Severity: Critical,
+		Title:    "Data is encrypted at rest",
+		Kinds:    []Kind{KindRDSInstance, KindRDSCluster, KindSNSTopic, KindOpenSearch, KindS3Bucket, KindMSKCluster, KindDynamoDB, KindRedshift, KindEFS},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, db := range inv.DBInstances {

@@ -4,10 +4,11 @@ package audit
 // invocation.
 func checkLambdaPublicInvoke() Check {
 	return Check{
-		ID:     "security.lambda-public-invoke",
-		Pillar: PillarSecurity,
-		Title:  "Lambda resource policies allow no public invocation",
-		Kinds:  []Kind{KindLambda},
+		ID:       "security.lambda-public-invoke",
+		Pillar:   PillarSecurity,
+		Severity: Critical,
+		Title:    "Lambda resource policies allow no public invocation",
+		Kinds:    []Kind{KindLambda},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, fn := range inv.Functions {

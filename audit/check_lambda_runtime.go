@@ -11,10 +11,11 @@ import (
 // the date is AWS's.
 func checkLambdaRuntime() Check {
 	return Check{
-		ID:     "security.lambda-runtime",
-		Pillar: PillarSecurity,
-		Title:  "Lambda functions run on supported runtimes",
-		Kinds:  []Kind{KindLambda},
+		ID:       "security.lambda-runtime",
+		Pillar:   PillarSecurity,
+		Severity: Warning,
+		Title:    "Lambda functions run on supported runtimes",
+		Kinds:    []Kind{KindLambda},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, fn := range inv.Functions {

@@ -15,11 +15,12 @@ import (
 // otherwise).
 func checkLambdaVPC() Check {
 	return Check{
-		ID:     "security.lambda-in-database-vpc",
-		Pillar: PillarSecurity,
-		Title:  "Lambdas that reach a private database run in its VPC",
-		Kinds:  []Kind{KindLambda},
-		Uses:   []Source{SourceRDS, SourceNetwork},
+		ID:       "security.lambda-in-database-vpc",
+		Pillar:   PillarSecurity,
+		Severity: Warning,
+		Title:    "Lambdas that reach a private database run in its VPC",
+		Kinds:    []Kind{KindLambda},
+		Uses:     []Source{SourceRDS, SourceNetwork},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			dbs := privateDatabases(r, inv)
 			var out []Finding

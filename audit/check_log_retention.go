@@ -9,10 +9,11 @@ import "strings"
 // function or REST API that writes it, when it is one's.
 func checkLogRetention() Check {
 	return Check{
-		ID:     "monitoring.log-retention",
-		Pillar: PillarMonitoring,
-		Title:  "Log groups retain logs for 6 to 8 months",
-		Kinds:  []Kind{KindLogGroup},
+		ID:       "monitoring.log-retention",
+		Pillar:   PillarMonitoring,
+		Severity: Warning,
+		Title:    "Log groups retain logs for 6 to 8 months",
+		Kinds:    []Kind{KindLogGroup},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, lg := range inv.LogGroups {

@@ -14,6 +14,7 @@ func checkMultiAZ() Check {
 	return Check{
 		ID:             "availability.multi-az",
 		Pillar:         PillarAvailability,
+		Severity:       Warning,
 		Title:          "Resources span the required availability zones",
 		Kinds:          []Kind{KindRDSInstance, KindRDSCluster, KindOpenSearch, KindMSKCluster, KindRedshift, KindEFS, KindLambda, KindEC2Instance, KindASG},
 		Uses:           []Source{SourceNetwork},

@@ -6,11 +6,12 @@ import "strings"
 // hosted in private subnets.
 func checkRDSPrivate() Check {
 	return Check{
-		ID:     "security.rds-private",
-		Pillar: PillarSecurity,
-		Title:  "RDS is not publicly accessible and in private subnets",
-		Kinds:  []Kind{KindRDSInstance},
-		Uses:   []Source{SourceNetwork},
+		ID:       "security.rds-private",
+		Pillar:   PillarSecurity,
+		Severity: Critical,
+		Title:    "RDS is not publicly accessible and in private subnets",
+		Kinds:    []Kind{KindRDSInstance},
+		Uses:     []Source{SourceNetwork},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, db := range inv.DBInstances {
@@ -30,11 +31,12 @@ func checkRDSPrivate() Check {
 // subnets of a VPC.
 func checkOpenSearchPrivate() Check {
 	return Check{
-		ID:     "security.opensearch-private",
-		Pillar: PillarSecurity,
-		Title:  "OpenSearch domains are in private subnets",
-		Kinds:  []Kind{KindOpenSearch},
-		Uses:   []Source{SourceNetwork},
+		ID:       "security.opensearch-private",
+		Pillar:   PillarSecurity,
+		Severity: Critical,
+		Title:    "OpenSearch domains are in private subnets",
+		Kinds:    []Kind{KindOpenSearch},
+		Uses:     []Source{SourceNetwork},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, d := range inv.SearchDomains {

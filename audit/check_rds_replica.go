@@ -10,6 +10,7 @@ func checkRDSReadReplica() Check {
 	return Check{
 		ID:             "availability.rds-read-replica",
 		Pillar:         PillarAvailability,
+		Severity:       Warning,
 		Title:          "Production RDS databases have a read replica",
 		Kinds:          []Kind{KindRDSInstance, KindRDSCluster},
 		ProductionOnly: true,

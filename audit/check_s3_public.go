@@ -11,10 +11,11 @@ import "strings"
 // recommendations, "S3": someone else could take its name).
 func checkS3PublicAccess() Check {
 	return Check{
-		ID:     "security.s3-block-public-access",
-		Pillar: PillarSecurity,
-		Title:  "S3 buckets are not public and block public access",
-		Kinds:  []Kind{KindS3Bucket},
+		ID:       "security.s3-block-public-access",
+		Pillar:   PillarSecurity,
+		Severity: Critical,
+		Title:    "S3 buckets are not public and block public access",
+		Kinds:    []Kind{KindS3Bucket},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, b := range inv.Buckets {

@@ -13,10 +13,11 @@ import (
 // ICMP rules open no port and are not judged.
 func checkSecurityGroupOpenPorts() Check {
 	return Check{
-		ID:     "security.security-group-open-ports",
-		Pillar: PillarSecurity,
-		Title:  "Security groups open no ports to the internet (but 80/443 on load balancers)",
-		Kinds:  []Kind{KindSecurityGroup},
+		ID:       "security.security-group-open-ports",
+		Pillar:   PillarSecurity,
+		Severity: Critical,
+		Title:    "Security groups open no ports to the internet (but 80/443 on load balancers)",
+		Kinds:    []Kind{KindSecurityGroup},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			lbs := loadBalancersBySecurityGroup(inv)
 			var out []Finding

@@ -8,11 +8,12 @@ import (
 // deliveries.
 func checkSNSFailureAlarm() Check {
 	return Check{
-		ID:     "monitoring.sns-delivery-failure-alarm",
-		Pillar: PillarMonitoring,
-		Title:  "SNS topics have an alarm on delivery failures",
-		Kinds:  []Kind{KindSNSTopic},
-		Uses:   []Source{SourceCloudWatch},
+		ID:       "monitoring.sns-delivery-failure-alarm",
+		Pillar:   PillarMonitoring,
+		Severity: Warning,
+		Title:    "SNS topics have an alarm on delivery failures",
+		Kinds:    []Kind{KindSNSTopic},
+		Uses:     []Source{SourceCloudWatch},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, t := range inv.Topics {
@@ -30,10 +31,11 @@ func checkSNSFailureAlarm() Check {
 // failed delivery can be traced.
 func checkSNSDeliveryLogging() Check {
 	return Check{
-		ID:     "monitoring.sns-delivery-logging",
-		Pillar: PillarMonitoring,
-		Title:  "SNS topics log delivery status",
-		Kinds:  []Kind{KindSNSTopic},
+		ID:       "monitoring.sns-delivery-logging",
+		Pillar:   PillarMonitoring,
+		Severity: Warning,
+		Title:    "SNS topics log delivery status",
+		Kinds:    []Kind{KindSNSTopic},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, t := range inv.Topics {

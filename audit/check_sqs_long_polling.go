@@ -8,10 +8,11 @@ package audit
 // cannot see: the failure says the default is short polling.
 func checkQueueLongPolling() Check {
 	return Check{
-		ID:     "reliability.sqs-long-polling",
-		Pillar: PillarReliability,
-		Title:  "SQS queues default to long polling",
-		Kinds:  []Kind{KindSQSQueue},
+		ID:       "reliability.sqs-long-polling",
+		Pillar:   PillarReliability,
+		Severity: Warning,
+		Title:    "SQS queues default to long polling",
+		Kinds:    []Kind{KindSQSQueue},
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, q := range inv.Queues {

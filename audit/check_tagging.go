@@ -10,10 +10,11 @@ import (
 // reliability pillar's check.)
 func checkMandatoryTags() Check {
 	return Check{
-		ID:     "tagging.mandatory-tags",
-		Pillar: PillarTagging,
-		Title:  "Mandatory tags are present with allowed values",
-		Kinds:  taggedKinds(),
+		ID:       "tagging.mandatory-tags",
+		Pillar:   PillarTagging,
+		Severity: Warning,
+		Title:    "Mandatory tags are present with allowed values",
+		Kinds:    taggedKinds(),
 		Evaluate: func(r *Rules, inv *Inventory) []Finding {
 			var out []Finding
 			for _, res := range inv.tagged() {

@@ -19,9 +19,10 @@
 //
 // The checks (check_*.go) are small values listed in order by the registry
 // (registry.go): an id, a pillar (security, availability, monitoring,
-// reliability, cost, tagging), a title, the kinds of resource they judge
-// and an evaluate function over one inventory that returns a finding per
-// resource: pass, fail or not applicable, with the reason. Adding a check
+// reliability, cost, tagging), a severity (critical or warning), a
+// title, the kinds of resource they judge and an evaluate function over
+// one inventory that returns a finding per resource: pass, fail or not
+// applicable, with the reason. Adding a check
 // is one file and one line in the registry; each has its own table test.
 //
 // [Service.Assess] collects and judges every target and builds a

@@ -25,7 +25,7 @@ func evaluate(checks []Check, r *Rules, inv *Inventory) ([]Finding, []Gap) {
 	for _, c := range checks {
 		missing := missingUses(c, inv)
 		for _, f := range c.Evaluate(r, inv) {
-			f.Check, f.Pillar = c.ID, c.Pillar
+			f.Check, f.Pillar, f.Severity = c.ID, c.Pillar, c.Severity
 			switch {
 			case c.ProductionOnly && !r.production(f.Environment):
 				f.Status = NotApplicable

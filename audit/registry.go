@@ -66,11 +66,12 @@ func enabledChecks(cfg Config) []Check {
 
 // CheckInfo describes one check for people and for the JSON report.
 type CheckInfo struct {
-	ID             string `json:"id"`
-	Pillar         Pillar `json:"pillar"`
-	Title          string `json:"title"`
-	ProductionOnly bool   `json:"production_only,omitempty"`
-	Kinds          []Kind `json:"kinds"`
+	ID             string   `json:"id"`
+	Pillar         Pillar   `json:"pillar"`
+	Severity       Severity `json:"severity"`
+	Title          string   `json:"title"`
+	ProductionOnly bool     `json:"production_only,omitempty"`
+	Kinds          []Kind   `json:"kinds"`
 }
 
 // Checks describes every check opsd knows, in report order (skipped ones
@@ -82,7 +83,7 @@ func Checks() []CheckInfo {
 func infos(checks []Check) []CheckInfo {
 	out := make([]CheckInfo, 0, len(checks))
 	for _, c := range checks {
-		out = append(out, CheckInfo{ID: c.ID, Pillar: c.Pillar, Title: c.Title, ProductionOnly: c.ProductionOnly, Kinds: c.Kinds})
+		out = append(out, CheckInfo{ID: c.ID, Pillar: c.Pillar, Severity: c.Severity, Title: c.Title, ProductionOnly: c.ProductionOnly, Kinds: c.Kinds})
 	}
 	return out
 }

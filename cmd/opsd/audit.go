@@ -19,12 +19,23 @@ import (
 // checklist and prints the report. It makes read-only AWS calls only and
 // tells nobody; the scheduled audit job is what sends the Slack summary.
 func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("audit", "audit [--config FILE] [--application A] [--format text|json|html]", stderr)
+	fs := newFlags("audit", "audit [--config FILE] [--application A] [--format text|json|html] [--fail-on critical|warning]", stderr)
 	path := fs.String("config", "", "configuration file (YAML); without one, the defaults and OPSD_ variables")
 	app := fs.String("application", "", "report this application (Application tag value) only")
 	format := fs.String("format", "text", "report format: text, json or html")
+	failOn := fs.String("fail-on", "", "exit 1 when a check of this `level` or above fails: critical (a failure that exposes data or\n"+
+		"a service to the internet, leaves data unencrypted or risks losing it) or warning (any failing check,\n"+
+		"critical ones included). Findings not assessed do not count. Without it, failing checks exit 0")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var threshold audit.Severity
+	if *failOn != "" {
+		sev, err := audit.ParseSeverity(*failOn)
+		if err != nil {
+			return &usageError{fmt.Sprintf("--fail-on %q: want critical or warning", *failOn)}
+		}
+		threshold = sev
 	}
 	write, ok := map[string]func(io.Writer, *audit.Report) error{
 		"text": audit.WriteText, "json": audit.WriteJSON, "html": audit.WriteHTML,
@@ -60,6 +71,12 @@ func cmdAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if len(errs) > 0 {
 		return errFailed
+	}
+	if threshold != "" {
+		if n := len(rep.FailuresAtLeast(threshold)); n > 0 {
+			fmt.Fprintf(stderr, "opsd: audit: %s at or above %s (--fail-on %s)\n", notify.Count(n, "failing finding", "failing findings"), threshold, threshold)
+			return errFailed
+		}
 	}
 	return nil
 }
