@@ -62,7 +62,7 @@ func (a Access) Guard(h http.Handler) http.Handler {
 		forgetLegacyCookie(w, r)
 		switch {
 		case a.Token == "" && a.ALB == nil:
-			http.Error(w, "opsd serves this beyond loopback only with http.token or http.alb_oidc_signer set", http.StatusForbidden)
+			http.Error(w, "opsd serves this endpoint beyond loopback only with http.token or http.alb_oidc_signer set", http.StatusForbidden)
 		case !a.pageOK(w, r):
 			unauthorised(w, "not authorised: give the token (Authorization: Bearer …, or ?token=…)")
 		default:
