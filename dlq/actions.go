@@ -23,7 +23,7 @@ const (
 // alert, a reminder and archiving when there were (or, in Plan mode,
 // would be) any.
 func (r *queueRun) actions(mode reconcile.Mode, cfg Config, loc *time.Location) []reconcile.Action {
-	out := []reconcile.Action{r.action(actionWatch, reconcile.Reported, r.describe(), nil)}
+	out := []reconcile.Action{r.action(actionWatch, reconcile.Reported, r.describe(loc), nil)}
 	acted := func(err error) reconcile.Status {
 		switch {
 		case mode == reconcile.Plan:
@@ -75,6 +75,7 @@ func (r *queueRun) action(name string, st reconcile.Status, reason string, err e
 		if r.alarmRead {
 			d["alarm"] = r.alarm.String()
 		}
+		r.inFlightDetails(d)
 		d["sources"] = strings.Join(r.q.Sources, ",")
 		d["found_by"] = r.q.Why
 		d["fifo"] = strconv.FormatBool(r.q.FIFO)
@@ -83,8 +84,9 @@ func (r *queueRun) action(name string, st reconcile.Status, reason string, err e
 }
 
 // describe is the watch action's reason: "12 messages (10 visible, 2 in
-// flight), oldest 3h 2m, alarm OK (orders-dlq-depth)".
-func (r *queueRun) describe() string {
+// flight), oldest 3h 2m, alarm OK (orders-dlq-depth)", and, with messages
+// in flight, who received them and when they are visible again.
+func (r *queueRun) describe(loc *time.Location) string {
 	d := r.depth
 	if d.total() == 0 {
 		return "empty"
@@ -96,6 +98,9 @@ func (r *queueRun) describe() string {
 	s += "), oldest " + r.ageText()
 	if r.alarmRead {
 		s += ", alarm " + r.alarm.String()
+	}
+	if d.InFlight > 0 {
+		s += "; " + r.inFlightText(loc)
 	}
 	return s
 }

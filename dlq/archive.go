@@ -53,6 +53,12 @@ type archiveOutcome struct {
 	// Kept were due but are still in the queue: not written, or written
 	// and not deleted. None is lost; a later scan takes them again.
 	Kept int
+	// Hidden are the messages the scan leaves hidden until their
+	// visibility timeout ends: written and not deleted, or not made
+	// visible again. ReceiveFailed is set when a receive failed: SQS may
+	// have hidden messages it meant to return, unseen and uncounted.
+	Hidden        int
+	ReceiveFailed bool
 	// Complete is set when the scan saw every visible message.
 	Complete bool
 	// OldestSent is the oldest SentTimestamp received.
@@ -127,6 +133,7 @@ func (a *archiver) scan(ctx context.Context, visible int64) archiveOutcome {
 			MessageAttributeNames:       []string{"All"},
 		})
 		if err != nil {
+			out.ReceiveFailed = true
 			if ctx.Err() == nil {
 				out.fail(fmt.Errorf("receive from queue %s: %w", a.q.Name, err))
 			}
@@ -171,6 +178,7 @@ func (a *archiver) scan(ctx context.Context, visible int64) archiveOutcome {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
 	defer cancel()
 	for _, f := range releaseMessages(rctx, a.sqs, a.q.URL, held) {
+		out.Hidden++
 		a.log.WarnContext(ctx, "release dlq message", "queue", a.q.Name, "message_id", f.h.id, "error", f.Error())
 	}
 	return out
@@ -213,6 +221,7 @@ func (a *archiver) archive(ctx context.Context, due []sqstypes.Message, out *arc
 	deleted, kept := deleteMessages(ctx, a.sqs, a.q.URL, written)
 	out.Deleted += len(deleted)
 	out.Kept += len(kept)
+	out.Hidden += len(kept)
 	for _, f := range kept {
 		out.fail(fmt.Errorf("delete archived message from queue %s (it stays in the queue and is deleted when next received): %w", a.q.Name, f))
 	}

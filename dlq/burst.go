@@ -53,7 +53,20 @@ type memory struct {
 	// Untold is set when an alert was due but could not be sent; the next
 	// run sends it.
 	Untold bool
+	// ReceivedAt is when opsd began receiving from the queue in a run
+	// that may have left messages hidden, and HiddenUntil the latest their
+	// visibility timeout can end: opsd's own record of what it holds. It
+	// is written to the state store before the receive (so a run killed
+	// while it held messages leaves it behind), cleared when a scan ends
+	// having deleted or made visible again every message it received,
+	// and forgotten once HiddenUntil has passed.
+	ReceivedAt  time.Time
+	HiddenUntil time.Time
 }
+
+// holding reports whether messages opsd received may still be hidden at
+// now.
+func (m memory) holding(now time.Time) bool { return m.HiddenUntil.After(now) }
 
 // arrivals compares the queue's count now with what the memory believes
 // it holds and returns how many messages arrived, with the memory

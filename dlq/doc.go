@@ -27,10 +27,23 @@
 // steady trickle is told once, not once per poll. A reminder goes out when
 // messages have sat unreviewed longer than remind_after, and again every
 // remind_after while they stay; people mark a review by setting the
-// queue's review tag (opsd:dlq:reviewed) to its time. This memory lives in
-// the daemon only: after a restart the first run tells every non-empty DLQ
-// once more ("first look since opsd started"), and reminders count from
-// what CloudWatch says of the oldest message.
+// queue's review tag (opsd:dlq:reviewed) to its time. This memory is kept
+// in the state store (state.go); without one, after a restart the first
+// run tells every non-empty DLQ once more ("first look since opsd
+// started"), and reminders count from what CloudWatch says of the oldest
+// message.
+//
+// Messages in flight (hidden by a receive) cannot be read, aged or
+// archived until they are visible again. Before the archiver receives
+// from a queue, opsd writes to the state store when it receives and the
+// latest its visibility timeout can end (the run's deadline plus
+// archive.visibility_timeout); a scan that ends having deleted or made
+// visible again everything it received clears it. An alert about a queue
+// with messages in flight says how many and, from that record, that opsd
+// received them and by when they are visible again, or else that another
+// consumer did and that they are visible again within the queue's
+// VisibilityTimeout (inflight.go). So a run killed while it held messages
+// is named as the reason by the runs after it.
 //
 // # Archiving
 //

@@ -31,7 +31,7 @@ func (s *Service) tellArrivals(ctx context.Context, now time.Time, runs []*queue
 		s.log.InfoContext(ctx, "dlq arrival", "account", r.q.Account, "region", r.q.Region, "queue", r.q.Name,
 			"new", r.arrivals, "messages", r.depth.total(), "first_look", r.firstLook)
 	}
-	if err := s.send(ctx, arrivalMessage(rs, s.cfg)); err != nil {
+	if err := s.send(ctx, arrivalMessage(rs, s.cfg, s.loc)); err != nil {
 		err = fmt.Errorf("send dlq arrival alert for %s: %w", now.UTC().Format(time.RFC3339), err)
 		for _, r := range rs {
 			r.alertErr = err
@@ -128,8 +128,10 @@ func (s *Service) send(ctx context.Context, msg notify.Message) error {
 }
 
 // arrivalMessage is the alert for the queues in rs: fields for one queue,
-// a table for several.
-func arrivalMessage(rs []*queueRun, cfg Config) notify.Message {
+// a table for several. A queue with messages in flight says how many,
+// who received them and when they are visible again: until then they
+// can be neither read, aged nor archived.
+func arrivalMessage(rs []*queueRun, cfg Config, loc *time.Location) notify.Message {
 	msg := notify.Message{Kind: notify.KindDLQ, Severity: notify.Warning}
 	if len(rs) == 1 {
 		r := rs[0]
@@ -142,11 +144,16 @@ func arrivalMessage(rs []*queueRun, cfg Config) notify.Message {
 			{Label: "Account", Value: r.q.Account},
 			{Label: "Region", Value: r.q.Region},
 			{Label: "Messages", Value: fmt.Sprintf("%d (%d new)", r.depth.total(), r.arrivals)},
-			{Label: "Oldest", Value: r.ageText()},
-			{Label: "Source queues", Value: orNone(strings.Join(r.q.Sources, ", "))},
-			{Label: "Alarm", Value: alarmText(r)},
-			{Label: "Archive", Value: archivePolicy(cfg.Archive)},
 		}
+		if r.depth.InFlight > 0 {
+			msg.Fields = append(msg.Fields, notify.Field{Label: "In flight", Value: strconv.FormatInt(r.depth.InFlight, 10) + r.inFlightDetail(loc)})
+		}
+		msg.Fields = append(msg.Fields,
+			notify.Field{Label: "Oldest", Value: r.ageText()},
+			notify.Field{Label: "Source queues", Value: orNone(strings.Join(r.q.Sources, ", "))},
+			notify.Field{Label: "Alarm", Value: alarmText(r)},
+			notify.Field{Label: "Archive", Value: archivePolicy(cfg.Archive)},
+		)
 	} else {
 		msg.Title = fmt.Sprintf("DLQ: new messages in %d dead-letter queues", len(rs))
 		msg.Table = queueTable(rs, true)
@@ -156,6 +163,13 @@ func arrivalMessage(rs []*queueRun, cfg Config) notify.Message {
 	for _, r := range rs {
 		if r.firstLook {
 			text = append(text, fmt.Sprintf("`%s`: first look since opsd started; these messages may have arrived earlier.", r.q.Name))
+		}
+		if r.depth.InFlight > 0 {
+			what := "read them"
+			if cfg.Archive.archiving() {
+				what = "read or archive them"
+			}
+			text = append(text, fmt.Sprintf("`%s`: %s. Until then opsd cannot %s.", r.q.Name, r.inFlightText(loc), what))
 		}
 	}
 	if cfg.ReviewTag != "" {

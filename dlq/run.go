@@ -44,6 +44,11 @@ type queueRun struct {
 	now  time.Time
 	gone bool
 
+	// receivedAt and hiddenUntil are opsd's record, as the run began, of
+	// a receive whose messages may still be hidden (zero for none): what
+	// the queue's in-flight messages are put down to.
+	receivedAt, hiddenUntil time.Time
+
 	depth     depth
 	age       time.Duration
 	ageSource string // "" when the age is unknown
@@ -96,6 +101,10 @@ func (w *watcher) queue(ctx context.Context, q Queue) (*queueRun, error) {
 		errs = append(errs, err)
 	}
 	m := w.s.memoryOf(q)
+	if !m.holding(w.now) {
+		m.ReceivedAt, m.HiddenUntil = time.Time{}, time.Time{}
+	}
+	r.receivedAt, r.hiddenUntil = m.ReceivedAt, m.HiddenUntil
 	r.prevReminded = m.RemindedAt
 	n, first, m := m.arrivals(d.total(), w.now)
 	r.firstLook = first
@@ -136,8 +145,14 @@ func (w *watcher) archive(ctx context.Context, r *queueRun, m memory, n *int64) 
 	}
 	ar := &archiver{sqs: w.c.SQS, s3: w.c.S3, cfg: a, q: r.q, retention: r.depth.Retention, now: w.now,
 		log: w.s.log.With("account", r.q.Account, "region", r.q.Region)}
+	m.ReceivedAt, m.HiddenUntil = w.now, w.now.Add(w.s.receiveWindow(ctx)+a.VisibilityTimeout)
+	w.s.noteReceiving(ctx, r.q, m.ReceivedAt, m.HiddenUntil)
 	r.outcome = ar.scan(ctx, r.depth.Visible)
 	w.s.logScan(ctx, r)
+	if r.outcome.Hidden == 0 && !r.outcome.ReceiveFailed && ctx.Err() == nil {
+		// Every message received was deleted or made visible again.
+		m.ReceivedAt, m.HiddenUntil = time.Time{}, time.Time{}
+	}
 	m = m.scanned(r.outcome, r.depth.InFlight, w.now).deleted(int64(r.outcome.Deleted), w.now)
 	if a.When == ArchiveOnArrival && int64(r.outcome.Archived) > *n {
 		*n = int64(r.outcome.Archived)

@@ -38,6 +38,13 @@ type Service struct {
 	found map[string]foundQueues
 	// told are the problems already told, so each is told once.
 	told map[string]bool
+	// noted counts the receipts noted in mem (noteReceiving).
+	noted uint64
+
+	// saveMu orders the writes of the state; savedNote is the last
+	// receipt noted that a write holds.
+	saveMu    sync.Mutex
+	savedNote uint64
 }
 
 // foundQueues is one target's discovery and when it was made.

@@ -28,19 +28,24 @@ const (
 // AlarmNone is the alarm state of a queue no alarm watches.
 const AlarmNone = "none"
 
-// depth is a queue's message counts and retention, from
-// GetQueueAttributes.
+// depth is a queue's message counts, retention and visibility timeout,
+// from GetQueueAttributes.
 type depth struct {
 	// Visible, InFlight and Delayed are SQS's approximate counts.
 	Visible, InFlight, Delayed int64
 	// Retention is the queue's MessageRetentionPeriod; zero when unknown.
 	Retention time.Duration
+	// VisibilityTimeout is the queue's default: how long a message a
+	// consumer received stays hidden unless that consumer asked for
+	// another time.
+	VisibilityTimeout time.Duration
 }
 
 // total is every message in the queue, whatever its state.
 func (d depth) total() int64 { return d.Visible + d.InFlight + d.Delayed }
 
-// readDepth reads a queue's counts and retention period.
+// readDepth reads a queue's counts, retention period and visibility
+// timeout.
 func readDepth(ctx context.Context, c SQSAPI, q Queue) (depth, error) {
 	out, err := c.GetQueueAttributes(ctx, &sqs.GetQueueAttributesInput{
 		QueueUrl: aws.String(q.URL),
@@ -49,6 +54,7 @@ func readDepth(ctx context.Context, c SQSAPI, q Queue) (depth, error) {
 			sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible,
 			sqstypes.QueueAttributeNameApproximateNumberOfMessagesDelayed,
 			sqstypes.QueueAttributeNameMessageRetentionPeriod,
+			sqstypes.QueueAttributeNameVisibilityTimeout,
 		},
 	})
 	if err != nil {
@@ -59,10 +65,11 @@ func readDepth(ctx context.Context, c SQSAPI, q Queue) (depth, error) {
 		return max(v, 0)
 	}
 	return depth{
-		Visible:   n(sqstypes.QueueAttributeNameApproximateNumberOfMessages),
-		InFlight:  n(sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible),
-		Delayed:   n(sqstypes.QueueAttributeNameApproximateNumberOfMessagesDelayed),
-		Retention: time.Duration(n(sqstypes.QueueAttributeNameMessageRetentionPeriod)) * time.Second,
+		Visible:           n(sqstypes.QueueAttributeNameApproximateNumberOfMessages),
+		InFlight:          n(sqstypes.QueueAttributeNameApproximateNumberOfMessagesNotVisible),
+		Delayed:           n(sqstypes.QueueAttributeNameApproximateNumberOfMessagesDelayed),
+		Retention:         time.Duration(n(sqstypes.QueueAttributeNameMessageRetentionPeriod)) * time.Second,
+		VisibilityTimeout: time.Duration(n(sqstypes.QueueAttributeNameVisibilityTimeout)) * time.Second,
 	}, nil
 }
 
