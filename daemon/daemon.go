@@ -417,5 +417,30 @@ func (d *daemon) status() any {
 	if !reload.At.IsZero() {
 		doc["last_reload"] = reload
 	}
+	if d.latest != nil {
+		// The DLQ service's last run: each dead-letter queue with messages
+		// in flight, who received them and when they are visible again,
+		// from its watch actions.
+		results, at := d.latest.All()
+		for _, r := range results {
+			if r.Service != "dlq" {
+				continue
+			}
+			queues := []map[string]string{}
+			for _, a := range r.Actions {
+				if a.Action != "watch" || a.Details["in_flight"] == "" || a.Details["in_flight"] == "0" {
+					continue
+				}
+				q := map[string]string{"account": a.Account, "region": a.Region, "queue": a.Resource}
+				for _, k := range []string{"in_flight", "in_flight_received_by", "received_at", "visible_again_by", "visible_again_within"} {
+					if v := a.Details[k]; v != "" {
+						q[k] = v
+					}
+				}
+				queues = append(queues, q)
+			}
+			doc["dlq"] = map[string]any{"at": at[r.Service], "in_flight": queues}
+		}
+	}
 	return doc
 }
