@@ -50,6 +50,9 @@ func dbInstance(db rdstypes.DBInstance) DBInstance {
 		ReplicaOf:          aws.ToString(db.ReadReplicaSourceDBInstanceIdentifier),
 		Replicas:           append(append([]string(nil), db.ReadReplicaDBInstanceIdentifiers...), db.ReadReplicaDBClusterIdentifiers...),
 	}
+	if db.BackupRetentionPeriod != nil {
+		out.BackupRetentionDays, out.BackupRetentionKnown = int(*db.BackupRetentionPeriod), true
+	}
 	if out.ReplicaOf == "" {
 		out.ReplicaOf = aws.ToString(db.ReadReplicaSourceDBClusterIdentifier)
 	}

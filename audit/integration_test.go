@@ -340,7 +340,8 @@ func lambdaZip(t *testing.T) []byte {
 
 // database creates the application's RDS database: for payments an
 // encrypted, private, Multi-AZ Postgres with a read replica in a third AZ;
-// for legacy a public, unencrypted, single-AZ MySQL.
+// for legacy a public, unencrypted, single-AZ MySQL without automated
+// backups.
 func (w *world) database(app string) string {
 	r := rds.NewFromConfig(w.cfg)
 	id := app + "-db"
@@ -351,6 +352,7 @@ func (w *world) database(app string) string {
 	}
 	if app == "legacy" {
 		in.Engine, in.PubliclyAccessible, in.DBSubnetGroupName = aws.String("mysql"), aws.Bool(true), aws.String("public")
+		in.BackupRetentionPeriod = aws.Int32(0)
 	} else {
 		in.Engine, in.StorageEncrypted, in.PubliclyAccessible, in.MultiAZ, in.DBSubnetGroupName = aws.String("postgres"), aws.Bool(true), aws.Bool(false), aws.Bool(true), aws.String("private")
 	}
@@ -838,6 +840,7 @@ func legacyFailures() []string {
 		"monitoring.sns-delivery-logging legacy-events",
 		"monitoring.dlq-alarm legacy-dlq",
 		"reliability.dynamodb-pitr legacy-items",
+		"reliability.rds-automated-backups legacy-db",
 		"reliability.certificates-renew legacy.example.org",
 		"cost.database-engine legacy-db",
 		"cost.dynamodb-gsi-limit legacy-items",

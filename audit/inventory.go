@@ -181,6 +181,11 @@ type DBInstance struct {
 	Replicas []string
 	// Endpoint is the instance's DNS address.
 	Endpoint string
+	// BackupRetentionDays is the instance's BackupRetentionPeriod: how
+	// many days RDS keeps its automated backups; 0 turns them off (no
+	// point-in-time restore). BackupRetentionKnown says it was returned.
+	BackupRetentionDays  int
+	BackupRetentionKnown bool
 }
 
 // DBCluster is an Aurora or Multi-AZ DB cluster.

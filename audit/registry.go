@@ -34,6 +34,7 @@ func registry() []Check {
 		// Reliability
 		checkDynamoDBPITR(),
 		checkBackupPolicyTag(),
+		checkRDSAutomatedBackups(),
 		checkQueueLongPolling(),
 		checkCertificatesRenew(),
 		// Cost

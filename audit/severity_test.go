@@ -44,7 +44,7 @@ func TestEveryCheckHasASeverity(t *testing.T) {
 	critical := []string{
 		"security.encryption-at-rest", "security.api-authorizer", "security.s3-block-public-access", "security.lambda-public-invoke",
 		"security.rds-private", "security.opensearch-private", "security.security-group-open-ports",
-		"reliability.dynamodb-pitr", "reliability.backup-policy-tag",
+		"reliability.dynamodb-pitr", "reliability.backup-policy-tag", "reliability.rds-automated-backups",
 	}
 	for _, c := range Checks() {
 		want := Warning
