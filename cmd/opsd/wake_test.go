@@ -142,8 +142,8 @@ patching:
 
 	mustRunOnce(t, bin, path, lc.at(sundayAt(0, 45)), both)
 	wantState(t, moto, id, "running", "woken for the window")
-	mustRunOnce(t, bin, path, lc.at(sundayAt(1, 5)), both)
-	out := mustRunOnce(t, bin, path, lc.at(sundayAt(1, 15)), both)
+	out := mustRunOnce(t, bin, path, lc.at(sundayAt(1, 5)), both)
+	out += mustRunOnce(t, bin, path, lc.at(sundayAt(1, 15)), both)
 	wantState(t, moto, id, "stopped", "after patching")
 	if !strings.Contains(out, "1 installed") {
 		t.Errorf("no patch run report after patching:\n%s", out)
