@@ -7,7 +7,8 @@ import (
 
 // checkMandatoryTags: every application resource carries the mandatory
 // tags with allowed values. (The backup policy tag of data stores is the
-// reliability pillar's check.)
+// reliability pillar's check.) A VPC's default security group belongs to
+// the VPC, not to an application: its tags are not judged.
 func checkMandatoryTags() Check {
 	return Check{
 		ID:       "tagging.mandatory-tags",
@@ -20,6 +21,11 @@ func checkMandatoryTags() Check {
 			for _, res := range inv.tagged() {
 				out = append(out, mandatoryTags(r, inv, res))
 			}
+			for _, sg := range inv.SecurityGroups {
+				if defaultSecurityGroup(sg.Resource) {
+					out = append(out, r.notApplicable(inv, sg.Resource, "default security group of %s: it belongs to the VPC, not to an application", sg.VPC))
+				}
+			}
 			return out
 		},
 	}
@@ -29,10 +35,12 @@ func checkMandatoryTags() Check {
 // resource (not log groups, alarms or canaries).
 func taggedKinds() []Kind {
 	return []Kind{KindRDSInstance, KindRDSCluster, KindSNSTopic, KindOpenSearch, KindS3Bucket, KindMSKCluster, KindDynamoDB,
-		KindRedshift, KindRestAPI, KindLambda, KindSQSQueue, KindEFS, KindEC2Instance, KindASG}
+		KindRedshift, KindRestAPI, KindLambda, KindSQSQueue, KindEFS, KindEC2Instance, KindASG,
+		KindClassicELB, KindLoadBalancer, KindSecurityGroup}
 }
 
-// tagged returns the resources of the tagged kinds, in kind order.
+// tagged returns the resources of the tagged kinds, in kind order, but
+// the VPCs' default security groups.
 func (inv *Inventory) tagged() []Resource {
 	var out []Resource
 	add := func(r Resource) { out = append(out, r) }
@@ -77,6 +85,14 @@ func (inv *Inventory) tagged() []Resource {
 	}
 	for _, x := range inv.Groups {
 		add(x.Resource)
+	}
+	for _, x := range inv.LoadBalancers {
+		add(x.Resource)
+	}
+	for _, x := range inv.SecurityGroups {
+		if !defaultSecurityGroup(x.Resource) {
+			add(x.Resource)
+		}
 	}
 	return out
 }

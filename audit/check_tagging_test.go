@@ -22,3 +22,28 @@ func TestMandatoryTags(t *testing.T) {
 		}},
 	})
 }
+
+func TestMandatoryTagsOnLoadBalancersAndSecurityGroups(t *testing.T) {
+	sg := func(id, name string, t map[string]string) SecurityGroup {
+		return SecurityGroup{Resource: Resource{Kind: KindSecurityGroup, ID: id, Name: name, Tags: t}, VPC: "vpc-1"}
+	}
+	runCheck(t, checkMandatoryTags(), []checkCase{
+		{name: "load balancers and security groups", inv: Inventory{
+			LoadBalancers: []LoadBalancer{
+				{Resource: res(KindLoadBalancer, "web-alb", prodTags("web")), Type: "application"},
+				{Resource: res(KindClassicELB, "old-elb", tags("Application", "old", "Environment", "production")), Type: "classic"},
+			},
+			SecurityGroups: []SecurityGroup{
+				sg("sg-web", "web-lb", prodTags("web")),
+				sg("sg-bare", "launch-wizard-1", nil),
+				sg("sg-default", "default", nil),
+			},
+		}, want: map[string]want{
+			"web-alb":    {Pass, "present and valid"},
+			"old-elb":    {Fail, "TeamEmail missing; Confidentiality missing"},
+			"sg-web":     {Pass, "present and valid"},
+			"sg-bare":    {Fail, "Application missing; Environment missing; TeamEmail missing; Confidentiality missing"},
+			"sg-default": {NotApplicable, "default security group of vpc-1: it belongs to the VPC, not to an application"},
+		}},
+	})
+}

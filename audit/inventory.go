@@ -425,6 +425,17 @@ type SecurityGroup struct {
 	LBInterfaces int
 }
 
+// defaultGroupName is the name of a VPC's default security group, which
+// AWS creates with the VPC and which cannot be deleted. Names are unique
+// within a VPC, so no other group has it.
+const defaultGroupName = "default"
+
+// defaultSecurityGroup reports whether res is a VPC's default security
+// group.
+func defaultSecurityGroup(res Resource) bool {
+	return res.Kind == KindSecurityGroup && res.Name == defaultGroupName
+}
+
 // IngressRule is one inbound permission of a security group: a protocol
 // ("-1" for all), a port range (-1 when the protocol has none) and the
 // IPv4 and IPv6 ranges it admits.
