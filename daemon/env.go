@@ -127,6 +127,14 @@ func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, err
 			}
 		}
 	}
+	if opts.Fence != nil {
+		// Only the leader tells people: a fenced replica's refused calls
+		// are not the estate's failures.
+		n = notify.LeaderOnly{Notifier: n, Fence: opts.Fence, Logger: logger}
+		for i, p := range pagers {
+			pagers[i] = notify.LeaderOnlyPager{Pager: p, Fence: opts.Fence, Logger: logger}
+		}
+	}
 	now := opts.Now
 	if now == nil {
 		now = time.Now

@@ -54,17 +54,29 @@ func newLease(ctx context.Context, cfg *config.Config, logger *slog.Logger, tp t
 }
 
 // leaderOnly wraps a job so that it runs only while this replica holds
-// the lease; a follower's runs are recorded as skipped.
+// the lease; a follower's runs are recorded as skipped. A run that loses
+// the lease before it ends (its later mutating calls were refused by the
+// fence) is recorded as skipped too, "aborted, not leader", not as a
+// failure: the new leader's runs stand for the estate.
 func leaderOnly(l *lease.Lease, job scheduler.Job) scheduler.Job {
 	if l == nil {
 		return job
 	}
 	run := job.Run
 	job.Run = func(ctx context.Context) (map[string]int, error) {
-		if _, ok := l.Leading(); !ok {
+		token, ok := l.Leading()
+		if !ok {
 			return nil, fmt.Errorf("%w: this replica is a follower; the leader runs jobs", scheduler.ErrSkip)
 		}
-		return run(ctx)
+		counts, err := run(ctx)
+		if now, ok := l.Leading(); !ok || now != token {
+			why := "this replica lost the leader lease during the run"
+			if err != nil {
+				why += "; what it could not do is the new leader's"
+			}
+			return counts, fmt.Errorf("%w: aborted, not leader: %s", scheduler.ErrSkip, why)
+		}
+		return counts, err
 	}
 	return job
 }

@@ -13,6 +13,13 @@ import (
 // and of the scheduled resources running by hour.
 func (d *daemon) observe(env *Env) func(context.Context, reconcile.Request, reconcile.Result) {
 	return func(ctx context.Context, req reconcile.Request, res reconcile.Result) {
+		if d.lease != nil {
+			if _, ok := d.lease.Leading(); !ok {
+				// A run cut short by losing the lease: what it saw and
+				// could not do is the new leader's to page for and show.
+				return
+			}
+		}
 		env.Observe(ctx, req, res)
 		if req.Mode != reconcile.Apply {
 			return

@@ -19,6 +19,10 @@ type digest struct {
 	stopped, started, failed, reported int
 	fresh                              bool
 	failures, reports, overrides       []line
+	// recorded are stops an earlier run made and did not record (the
+	// daemon or leader was killed between the stop and its marker): they
+	// are counted and told as stops by the run that records them.
+	recorded []line
 	// labels are what every resource the summary tells of shares
 	// (account, region, environment); labelled once there is one.
 	labels   notify.Labels
@@ -50,7 +54,7 @@ func texts(lines []line) []string {
 // lines naming the same one: a digest merged from several of one account
 // and region lists its lines as one of them would.
 func (g *digest) sortLines() {
-	for _, lines := range [][]line{g.failures, g.reports, g.overrides} {
+	for _, lines := range [][]line{g.failures, g.reports, g.overrides, g.recorded} {
 		sort.SliceStable(lines, func(i, j int) bool { return lines[i].id < lines[j].id })
 	}
 }
@@ -85,6 +89,10 @@ func (g *digest) add(t *task, lastErrorKey string) {
 	case t.d.Action == ActionStop:
 		row.stopped++
 		g.stopped++
+	case t.d.Action == ActionMark && t.d.Cause == CauseStopUnrecorded:
+		row.stopped++
+		g.stopped++
+		g.recorded = append(g.recorded, line{t.r.ID, "• " + describe(t)})
 	case t.d.Action == ActionStart:
 		row.started++
 		g.started++
@@ -127,6 +135,7 @@ func (g *digest) merge(o *digest) {
 	g.failures = append(g.failures, o.failures...)
 	g.reports = append(g.reports, o.reports...)
 	g.overrides = append(g.overrides, o.overrides...)
+	g.recorded = append(g.recorded, o.recorded...)
 }
 
 // summarize builds the one message an Apply reconcile sends from the
@@ -145,6 +154,7 @@ func (g *digest) merge(o *digest) {
 func summarize(g *digest, errs []error, newErrs int) (notify.Message, bool) {
 	stopped, started, failedN, reported, fresh := g.stopped, g.started, g.failed, g.reported, g.fresh
 	failures, reports, overrides, rows := texts(g.failures), texts(g.reports), texts(g.overrides), g.rows
+	recorded := texts(g.recorded)
 	if stopped+started == 0 && !fresh && newErrs == 0 {
 		return notify.Message{}, false
 	}
@@ -175,6 +185,7 @@ func summarize(g *digest, errs []error, newErrs int) (notify.Message, bool) {
 	section("Not reached", unreachedLines(errs))
 	section("Needs a person (nothing was done)", reports)
 	section("Started outside opsd, left running", overrides)
+	section("Stopped by an earlier run that ended before recording it (recorded now)", recorded)
 
 	keys := make([]digestRow, 0, len(rows))
 	for k := range rows {
