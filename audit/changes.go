@@ -31,7 +31,7 @@ func compare(prev, cur *Report) []Change {
 	prevStatus, curStatus := statuses(prev), statuses(cur)
 	var out []Change
 	seen := map[string]bool{}
-	for _, app := range cur.Applications {
+	for _, app := range cur.groups() {
 		seen[app.Name] = true
 		ch := Change{Application: app.Name, Score: app.Overall.Score, Failing: app.Overall.Failed}
 		if old := prev.Application(app.Name); old != nil {
@@ -49,7 +49,7 @@ func compare(prev, cur *Report) []Change {
 		byApp[ch.Application] = i
 	}
 	if prev != nil {
-		for _, old := range prev.Applications {
+		for _, old := range prev.groups() {
 			i, ok := byApp[old.Name]
 			if !ok {
 				out = append(out, Change{Application: old.Name, Known: true, Gone: true, Previous: old.Overall.Score})
@@ -73,7 +73,7 @@ func statuses(r *Report) map[string]Status {
 	if r == nil {
 		return out
 	}
-	for _, a := range r.Applications {
+	for _, a := range r.groups() {
 		for _, f := range a.Findings {
 			out[f.key()] = f.Status
 		}

@@ -102,14 +102,23 @@ type Finding struct {
 	Name   string `json:"name,omitempty"`
 	ARN    string `json:"arn,omitempty"`
 	Reason string `json:"reason"`
+	// Platform is the VPC of a resource that belongs to the platform, not
+	// to an application (a VPC's default security group); Application is
+	// then empty.
+	Platform string `json:"platform,omitempty"`
 }
 
-// Label names the resource for people: "name (id)" or the id.
+// Label names the resource for people: "name (id)" or the id, and "of
+// vpc-1" after a platform resource.
 func (f Finding) Label() string {
+	l := f.Resource
 	if f.Name != "" && f.Name != f.Resource {
-		return f.Name + " (" + f.Resource + ")"
+		l = f.Name + " (" + f.Resource + ")"
 	}
-	return f.Resource
+	if f.Platform != "" {
+		l += " of " + f.Platform
+	}
+	return l
 }
 
 // key identifies the finding across assessments.
@@ -170,9 +179,10 @@ func (r *Rules) production(env string) bool {
 	return env != "" && containsFold(r.ProductionEnvironments, env)
 }
 
-// verdict returns a finding on res in inv.
+// verdict returns a finding on res in inv. A platform resource belongs to
+// no application, whatever its tags.
 func (r *Rules) verdict(inv *Inventory, res Resource, st Status, format string, args ...any) Finding {
-	return Finding{
+	f := Finding{
 		Status:      st,
 		Application: r.application(res.Tags),
 		Environment: strings.TrimSpace(res.Tags[r.Keys.Environment]),
@@ -184,6 +194,10 @@ func (r *Rules) verdict(inv *Inventory, res Resource, st Status, format string, 
 		ARN:         res.ARN,
 		Reason:      fmt.Sprintf(format, args...),
 	}
+	if res.Platform != "" {
+		f.Application, f.Platform = "", res.Platform
+	}
+	return f
 }
 
 func (r *Rules) pass(inv *Inventory, res Resource, format string, args ...any) Finding {

@@ -22,8 +22,8 @@ func checkMandatoryTags() Check {
 				out = append(out, mandatoryTags(r, inv, res))
 			}
 			for _, sg := range inv.SecurityGroups {
-				if defaultSecurityGroup(sg.Resource) {
-					out = append(out, r.notApplicable(inv, sg.Resource, "default security group of %s: it belongs to the VPC, not to an application", sg.VPC))
+				if sg.Platform != "" {
+					out = append(out, r.notApplicable(inv, sg.Resource, "default security group of %s: it belongs to the VPC, not to an application", sg.Platform))
 				}
 			}
 			return out
@@ -40,10 +40,14 @@ func taggedKinds() []Kind {
 }
 
 // tagged returns the resources of the tagged kinds, in kind order, but
-// the VPCs' default security groups.
+// the platform's (the VPCs' default security groups).
 func (inv *Inventory) tagged() []Resource {
 	var out []Resource
-	add := func(r Resource) { out = append(out, r) }
+	add := func(r Resource) {
+		if r.Platform == "" {
+			out = append(out, r)
+		}
+	}
 	for _, x := range inv.DBInstances {
 		add(x.Resource)
 	}
@@ -90,9 +94,7 @@ func (inv *Inventory) tagged() []Resource {
 		add(x.Resource)
 	}
 	for _, x := range inv.SecurityGroups {
-		if !defaultSecurityGroup(x.Resource) {
-			add(x.Resource)
-		}
+		add(x.Resource)
 	}
 	return out
 }

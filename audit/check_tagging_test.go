@@ -36,7 +36,7 @@ func TestMandatoryTagsOnLoadBalancersAndSecurityGroups(t *testing.T) {
 			SecurityGroups: []SecurityGroup{
 				sg("sg-web", "web-lb", prodTags("web")),
 				sg("sg-bare", "launch-wizard-1", nil),
-				sg("sg-default", "default", nil),
+				defaultGroup("sg-default", "vpc-1"),
 			},
 		}, want: map[string]want{
 			"web-alb":    {Pass, "present and valid"},

@@ -10,9 +10,15 @@ import (
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
 )
 
+// defaultGroupName is the name of a VPC's default security group, which
+// AWS creates with the VPC and which cannot be deleted. Names are unique
+// within a VPC, so no other group has it.
+const defaultGroupName = "default"
+
 // collectSecurityGroups lists security groups with their inbound rules
 // and the network interfaces that use them, telling a load balancer's
-// interfaces from the rest.
+// interfaces from the rest. A VPC's default security group belongs to the
+// platform (its VPC), not to an application.
 func collectSecurityGroups(ctx context.Context, c Clients, inv *Inventory) error {
 	var groups []SecurityGroup
 	index := map[string]int{}
@@ -26,6 +32,9 @@ func collectSecurityGroups(ctx context.Context, c Clients, inv *Inventory) error
 			sg := SecurityGroup{
 				Resource: Resource{Kind: KindSecurityGroup, ID: aws.ToString(g.GroupId), Name: aws.ToString(g.GroupName), ARN: aws.ToString(g.SecurityGroupArn), Tags: map[string]string{}},
 				VPC:      aws.ToString(g.VpcId),
+			}
+			if sg.Name == defaultGroupName {
+				sg.Platform = sg.VPC
 			}
 			for _, t := range g.Tags {
 				sg.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)

@@ -27,8 +27,10 @@
 //
 // [Service.Assess] collects and judges every target and builds a
 // [Report]: per application and pillar, passed and failed counts and a
-// score (passed / (passed + failed)). [WriteText], [WriteJSON] and
-// [WriteHTML] render it; [ReportHandler] serves the latest at /report.
+// score (passed / (passed + failed)); what belongs to no application (the
+// VPCs' default security groups) is tallied apart, as the platform.
+// [WriteText], [WriteJSON] and [WriteHTML] render it; [ReportHandler]
+// serves the latest at /report.
 // [Service.Reconcile] is the scheduled job: in Apply mode it keeps the
 // report as the latest and sends one Slack summary (each application's
 // score and what changed since the previous report, new failures first);

@@ -60,6 +60,9 @@ type fakeAccount struct {
 	buckets []fakeBucket
 	topics  []fakeTopic
 	alarms  []cwtypes.MetricAlarm
+
+	// securityGroups are what DescribeSecurityGroups lists (one page).
+	securityGroups []ec2types.SecurityGroup
 }
 
 type fakeTable struct {
@@ -471,7 +474,7 @@ func (f fakeEC2) DescribeAvailabilityZones(context.Context, *ec2.DescribeAvailab
 }
 
 func (f fakeEC2) DescribeSecurityGroups(context.Context, *ec2.DescribeSecurityGroupsInput, ...func(*ec2.Options)) (*ec2.DescribeSecurityGroupsOutput, error) {
-	return &ec2.DescribeSecurityGroupsOutput{}, f.call("DescribeSecurityGroups", "")
+	return &ec2.DescribeSecurityGroupsOutput{SecurityGroups: f.securityGroups}, f.call("DescribeSecurityGroups", "")
 }
 
 func (f fakeEC2) DescribeNetworkInterfaces(context.Context, *ec2.DescribeNetworkInterfacesInput, ...func(*ec2.Options)) (*ec2.DescribeNetworkInterfacesOutput, error) {

@@ -974,20 +974,28 @@ func TestIntegrationReportNamesEveryFailureOfTheNonCompliantApplication(t *testi
 			t.Errorf("payments passes no resource on %s: the compliant application does not exercise it", id)
 		}
 	}
-	if *pay.Overall.Score != 100 || len(rep.Applications) != 3 {
+	if *pay.Overall.Score != 100 || len(rep.Applications) != 2 {
 		t.Errorf("payments score %d, %d applications", *pay.Overall.Score, len(rep.Applications))
 	}
-	// The third application is the untagged default security groups
-	// (moto's default VPC's and the test VPC's), which pass, their tags
-	// not judged.
-	if u := rep.Application(Untagged); u == nil {
-		t.Error("no untagged application for the default security groups")
+	// The default security groups (moto's default VPC's and the test
+	// VPC's) belong to no application: they are the platform's, each under
+	// its VPC, and pass, their tags not judged.
+	if u := rep.Application(Untagged); u != nil {
+		t.Errorf("an untagged application: %+v", u.Findings)
+	}
+	if rep.Platform == nil || len(rep.Platform.Findings) == 0 {
+		t.Error("no platform section for the default security groups")
 	} else {
-		for _, f := range u.Findings {
+		vpcs := map[string]bool{}
+		for _, f := range rep.Platform.Findings {
+			vpcs[f.Platform] = true
 			tagsNotJudged := f.Check == "tagging.mandatory-tags" && f.Status == NotApplicable
-			if f.Kind != KindSecurityGroup || (f.Status != Pass && !tagsNotJudged) || f.Name != "default" {
-				t.Errorf("untagged: %s %s %s: %s", f.Status, f.Check, f.Label(), f.Reason)
+			if f.Kind != KindSecurityGroup || (f.Status != Pass && !tagsNotJudged) || f.Name != "default" || !strings.HasPrefix(f.Platform, "vpc-") || f.Application != "" {
+				t.Errorf("platform: %s %s %s: %s", f.Status, f.Check, f.Label(), f.Reason)
 			}
+		}
+		if !vpcs[w.vpc] || len(vpcs) != 2 {
+			t.Errorf("platform VPCs = %v, want the test VPC %s and moto's default one", vpcs, w.vpc)
 		}
 	}
 
@@ -1013,7 +1021,7 @@ func TestIntegrationReportNamesEveryFailureOfTheNonCompliantApplication(t *testi
 		}
 	}
 	msgs := rec.Messages()
-	if len(msgs) != 1 || !strings.Contains(msgs[0].Title, fmt.Sprintf("3 applications, %d failing", len(legacyFailures()))) {
+	if len(msgs) != 1 || !strings.Contains(msgs[0].Title, fmt.Sprintf("2 applications, %d failing", len(legacyFailures()))) {
 		t.Fatalf("messages = %+v", msgs)
 	}
 

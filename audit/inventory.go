@@ -121,6 +121,10 @@ type Resource struct {
 	ARN string
 	// Tags are the resource's tags.
 	Tags map[string]string
+	// Platform is the VPC a resource belongs to when it belongs to the
+	// platform, not to an application (a VPC's default security group);
+	// empty for an application's resource.
+	Platform string
 }
 
 // Inventory is what one account and region holds, as far as the checks
@@ -423,17 +427,6 @@ type SecurityGroup struct {
 	Interfaces []string
 	// LBInterfaces counts the load balancers' network interfaces that use it.
 	LBInterfaces int
-}
-
-// defaultGroupName is the name of a VPC's default security group, which
-// AWS creates with the VPC and which cannot be deleted. Names are unique
-// within a VPC, so no other group has it.
-const defaultGroupName = "default"
-
-// defaultSecurityGroup reports whether res is a VPC's default security
-// group.
-func defaultSecurityGroup(res Resource) bool {
-	return res.Kind == KindSecurityGroup && res.Name == defaultGroupName
 }
 
 // IngressRule is one inbound permission of a security group: a protocol

@@ -30,7 +30,7 @@ type htmlPage struct {
 }
 
 type htmlApp struct {
-	Name, Anchor, Score                    string
+	Name, Anchor, Score, Note              string
 	Passed, Failed, Unknown, NotApplicable int
 	Cells                                  []htmlCell
 	Failures, Unknowns                     []htmlFinding
@@ -82,7 +82,7 @@ func newHTMLPage(r *Report, filter string) htmlPage {
 	for _, pl := range Pillars() {
 		p.Pillars = append(p.Pillars, pl.Title())
 	}
-	for i, a := range r.Applications {
+	for i, a := range r.groups() {
 		p.Apps = append(p.Apps, newHTMLApp(r, a, anchor(i, a.Name)))
 	}
 	for _, g := range r.Gaps {
@@ -99,6 +99,9 @@ func newHTMLApp(r *Report, a Application, id string) htmlApp {
 	ha := htmlApp{
 		Name: a.Name, Anchor: id, Score: scoreText(a.Overall.Score),
 		Passed: a.Overall.Passed, Failed: a.Overall.Failed, Unknown: a.Overall.Unknown, NotApplicable: a.Overall.NotApplicable,
+	}
+	if a.Name == PlatformGroup {
+		ha.Note = platformNote
 	}
 	for _, p := range Pillars() {
 		ha.Cells = append(ha.Cells, newHTMLCell(a.Pillar(p), p, id))

@@ -63,6 +63,7 @@ ul.passing{margin:4px 0 0;padding-left:20px}
 {{range .Apps}}
 <section id="{{.Anchor}}">
 <h2>{{.Name}} — {{.Score}}</h2>
+{{if .Note}}<p>{{.Note}}</p>{{end}}
 <p class="meta">{{.Passed}} passed · {{.Failed}} failed{{if .Unknown}} · {{.Unknown}} not assessed{{end}} · {{.NotApplicable}} not applicable</p>
 {{if .Failures}}
 <h3>Failing</h3>

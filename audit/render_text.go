@@ -25,7 +25,7 @@ func WriteText(w io.Writer, r *Report) error {
 	}
 	fmt.Fprintf(bw, "Production readiness, assessed %s: %s, %d failing\n\n",
 		r.GeneratedAt.Format(reportTimeLayout), notify.Count(len(r.Applications), "application", "applications"), len(r.Failures()))
-	if len(r.Applications) == 0 {
+	if len(r.groups()) == 0 {
 		fmt.Fprintln(bw, "No applications found.")
 	} else {
 		tw := tabwriter.NewWriter(bw, 0, 0, 2, ' ', 0)
@@ -34,7 +34,7 @@ func WriteText(w io.Writer, r *Report) error {
 			head = append(head, strings.ToUpper(string(p)))
 		}
 		fmt.Fprintln(tw, strings.Join(head, "\t"))
-		for _, a := range r.Applications {
+		for _, a := range r.groups() {
 			row := []string{a.Name, scoreText(a.Overall.Score)}
 			for _, p := range Pillars() {
 				row = append(row, cellText(a.Pillar(p)))
@@ -44,7 +44,7 @@ func WriteText(w io.Writer, r *Report) error {
 		tw.Flush()
 		fmt.Fprintln(bw, "(cells: passed/judged, ✗ failing, ? not assessed)")
 	}
-	for _, a := range r.Applications {
+	for _, a := range r.groups() {
 		writeAppText(bw, r, a)
 	}
 	if len(r.Gaps) > 0 {
@@ -78,6 +78,9 @@ func writeAppText(w io.Writer, r *Report, a Application) {
 		fmt.Fprintf(w, ", %d not assessed", a.Overall.Unknown)
 	}
 	fmt.Fprintln(w, ") ==")
+	if a.Name == PlatformGroup {
+		fmt.Fprintln(w, platformNote)
+	}
 	for _, f := range a.Findings {
 		switch f.Status {
 		case Fail:

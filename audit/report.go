@@ -15,6 +15,10 @@ type Report struct {
 	Checks []CheckInfo `json:"checks"`
 	// Applications are sorted by name, the untagged resources last.
 	Applications []Application `json:"applications"`
+	// Platform holds the findings on what belongs to the platform, not to
+	// an application (the VPCs' default security groups), tallied like an
+	// application's and named PlatformGroup; nil when there are none.
+	Platform *Application `json:"platform,omitempty"`
 	// Gaps are what could not be assessed.
 	Gaps []Gap `json:"gaps,omitempty"`
 }
@@ -65,17 +69,33 @@ func (t *Tally) add(s Status) {
 	}
 }
 
-// buildReport groups findings into applications.
+// PlatformGroup names the report's platform section where applications
+// are named (the Slack summary's rows, the report's tables).
+const PlatformGroup = "(platform)"
+
+// platformNote says what the platform section holds.
+const platformNote = "What belongs to the accounts and their VPCs, not to an application: the VPCs' default security groups."
+
+// buildReport groups findings into applications and the platform.
 func buildReport(now time.Time, checks []CheckInfo, findings []Finding, gaps []Gap) *Report {
 	order := map[string]int{}
 	for i, c := range checks {
 		order[c.ID] = i
 	}
 	byApp := map[string][]Finding{}
+	var platform []Finding
 	for _, f := range findings {
+		if f.Platform != "" {
+			platform = append(platform, f)
+			continue
+		}
 		byApp[f.Application] = append(byApp[f.Application], f)
 	}
 	rep := &Report{GeneratedAt: now, Checks: checks, Gaps: gaps}
+	if len(platform) > 0 {
+		p := newApplication(PlatformGroup, platform, order)
+		rep.Platform = &p
+	}
 	for name, fs := range byApp {
 		rep.Applications = append(rep.Applications, newApplication(name, fs, order))
 	}
@@ -153,8 +173,8 @@ func sortFindings(fs []Finding, order map[string]int) {
 
 // Filter returns the report of one application (matched exactly, else
 // ignoring case); its applications are empty when there is none of that
-// name. The checks and gaps are kept: a gap may hide any application's
-// resources. A nil report filters to nil.
+// name, and it has no platform section. The checks and gaps are kept: a
+// gap may hide any application's resources. A nil report filters to nil.
 func (r *Report) Filter(application string) *Report {
 	if r == nil {
 		return nil
@@ -170,7 +190,8 @@ func (r *Report) Filter(application string) *Report {
 	return out
 }
 
-// Application returns the application called name, or nil.
+// Application returns the application called name (PlatformGroup for
+// the platform section), or nil.
 func (r *Report) Application(name string) *Application {
 	if r == nil {
 		return nil
@@ -180,16 +201,32 @@ func (r *Report) Application(name string) *Application {
 			return &r.Applications[i]
 		}
 	}
+	if r.Platform != nil && name == PlatformGroup {
+		return r.Platform
+	}
 	return nil
 }
 
-// Failures returns every failing finding of every application.
+// groups returns the applications, then the platform section if any: each
+// group of findings the report shows.
+func (r *Report) groups() []Application {
+	if r == nil {
+		return nil
+	}
+	if r.Platform == nil {
+		return r.Applications
+	}
+	return append(slices.Clip(r.Applications), *r.Platform)
+}
+
+// Failures returns every failing finding of every application and of the
+// platform.
 func (r *Report) Failures() []Finding {
 	if r == nil {
 		return nil
 	}
 	var out []Finding
-	for _, a := range r.Applications {
+	for _, a := range r.groups() {
 		for _, f := range a.Findings {
 			if f.Status == Fail {
 				out = append(out, f)

@@ -221,6 +221,10 @@ func action(rep *Report, f Finding) reconcile.Action {
 	if f.Environment != "" {
 		d["environment"] = f.Environment
 	}
+	if f.Platform != "" {
+		delete(d, "application")
+		d["platform"] = f.Platform
+	}
 	return reconcile.Action{
 		Service:  ServiceName,
 		Account:  f.Account,

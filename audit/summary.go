@@ -31,7 +31,7 @@ func summarize(prev, cur *Report, reportURL string) notify.Message {
 		})
 		for _, f := range ch.NewFailures {
 			newLines = append(newLines, fmt.Sprintf("• *%s* · %s · `%s` (%s/%s): %s",
-				mrkdwn(f.Application), mrkdwn(cur.checkTitle(f.Check)), mrkdwn(f.Label()), f.Account, f.Region, mrkdwn(f.Reason)))
+				mrkdwn(ch.Application), mrkdwn(cur.checkTitle(f.Check)), mrkdwn(f.Label()), f.Account, f.Region, mrkdwn(f.Reason)))
 		}
 		for _, f := range ch.Fixed {
 			fixedLines = append(fixedLines, fmt.Sprintf("• *%s* · %s · `%s` (%s/%s)",
