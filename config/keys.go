@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	"github.com/opsd-dev/opsd/configkey"
 )
 
 var (
@@ -98,36 +100,14 @@ func join(path, key string) string {
 
 // suggest names the known key nearest to k, when one is a likely typo.
 func suggest(k string, fields map[string]reflect.Type) string {
-	best, bestDist := "", 3
+	names := make([]string, 0, len(fields))
 	for name := range fields {
-		if d := editDistance(k, name); d < bestDist || (d == bestDist && name < best) {
-			best, bestDist = name, d
-		}
+		names = append(names, name)
 	}
-	if best == "" {
-		return ""
+	if best := configkey.Nearest(k, names); best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
+	return ""
 }
 
 // knownKeys lists every key path t declares (map entries and list items

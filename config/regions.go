@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/opsd-dev/opsd/configkey"
 )
 
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-[0-9]$`)
@@ -42,17 +44,10 @@ func nearestRegion(r string) string {
 	for n := range knownRegions {
 		names = append(names, n)
 	}
-	sort.Strings(names)
-	best, bestDist := "", 3
-	for _, n := range names {
-		if d := editDistance(r, n); d < bestDist {
-			best, bestDist = n, d
-		}
+	if best := configkey.Nearest(r, names); best != "" {
+		return fmt.Sprintf(" (did you mean %q?)", best)
 	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf(" (did you mean %q?)", best)
+	return ""
 }
 
 // sortProblems orders problems by their text, which starts with the key

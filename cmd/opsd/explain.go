@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -18,25 +16,18 @@ func cmdExplain(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlags("explain", "explain --config FILE [--now RFC3339] RESOURCE", stderr)
 	path := fs.String("config", "", "configuration file (YAML)")
 	nowFlag := fs.String("now", "", "explain as if the clock read this RFC 3339 time")
-	// The resource may come before the flags or after them.
-	var resource string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		resource, args = args[0], args[1:]
+	// The resource may come before the flags, between them or after them.
+	rest, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &usageError{err.Error()}
-	}
-	switch rest := fs.Args(); {
-	case resource == "" && len(rest) == 1:
-		resource = rest[0]
-	case resource == "" && len(rest) == 0:
+	switch {
+	case len(rest) == 0:
 		return &usageError{"explain: name the resource (an instance id, group or database name, or ARN)"}
-	case len(rest) > 0:
-		return &usageError{fmt.Sprintf("explain: one resource at a time (got %q too)", rest)}
+	case len(rest) > 1:
+		return &usageError{fmt.Sprintf("explain: one resource at a time (got %q)", rest)}
 	}
+	resource := rest[0]
 	once, err := reconcileOnce(ctx, *path, *nowFlag, "", reconcile.Plan, stderr)
 	if err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 	"syscall"
 
 	"github.com/opsd-dev/opsd/config"
+	"github.com/opsd-dev/opsd/configkey"
 )
 
 // Exit codes.
@@ -82,9 +83,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	case "help", "--help", "-help", "-h":
 		fmt.Fprint(stdout, usage)
 	default:
-		err = &usageError{fmt.Sprintf("unknown command %q", args[0])}
+		err = unknownCommand(args[0])
 	}
 	return exitCode(err, stderr)
+}
+
+// commands are the subcommands, for suggesting one on a typo.
+var commands = []string{"run", "plan", "explain", "audit", "dlq", "check-config", "healthcheck", "version", "help"}
+
+// unknownCommand is the usage error of a subcommand opsd does not have,
+// naming the nearest one when it looks like a typo.
+func unknownCommand(name string) error {
+	msg := fmt.Sprintf("unknown command %q", name)
+	if best := configkey.Nearest(name, commands); best != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", best)
+	}
+	return &usageError{msg}
 }
 
 // exitCode reports err and maps it to an exit code.
@@ -128,18 +142,42 @@ func newFlags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, turning flag mistakes into usage errors.
+// parseFlags parses args, a command's flags with no positional argument,
+// turning flag mistakes into usage errors.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return &usageError{err.Error()}
+	pos, err := parseArgs(fs, args)
+	if err != nil {
+		return err
 	}
-	if fs.NArg() > 0 {
-		return &usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	if len(pos) > 0 {
+		return &usageError{fmt.Sprintf("unexpected argument %q", pos[0])}
 	}
 	return nil
+}
+
+// parseArgs parses args, whose flags may come before, between or after
+// the positional arguments (the standard library's flag package stops at
+// the first positional one), and returns the positional arguments in
+// order. Everything after "--" is positional.
+func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, &usageError{err.Error()}
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return pos, nil
+		}
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			return append(pos, rest...), nil
+		}
+		pos = append(pos, rest[0])
+		args = rest[1:]
+	}
 }
 
 // loadConfig reads the configuration named by --config.
