@@ -41,10 +41,13 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 	}
 	sortActions(actions)
+	markUnchanged(actions)
 	if *asJSON {
 		if err := writeJSON(stdout, actions); err != nil {
 			return fmt.Errorf("write plan: %w", err)
 		}
+	} else if len(actions) == 0 {
+		fmt.Fprintln(stdout, emptyPlan(results, *path))
 	} else {
 		writeActions(stdout, actions, true)
 	}
@@ -52,6 +55,39 @@ func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return errFailed
 	}
 	return nil
+}
+
+// Unchanged is the status, in a plan, of a row that changes nothing: the
+// resource is as it should be, or something already under way is
+// followed. Such a row is not "planned".
+const Unchanged reconcile.Status = "unchanged"
+
+// markUnchanged gives the rows that change nothing the Unchanged status.
+func markUnchanged(actions []reconcile.Action) {
+	for i := range actions {
+		a := &actions[i]
+		if a.Status == reconcile.Planned && (a.Action == "none" || a.Action == "wait") {
+			a.Status = Unchanged
+		}
+	}
+}
+
+// emptyPlan says why a plan has no row: no service is enabled, every
+// service failed to read AWS, or there is indeed nothing to do.
+func emptyPlan(results []reconcile.Result, path string) string {
+	if len(results) == 0 {
+		return fmt.Sprintf("  (no service is enabled in %s: set enabled: true under shutdown, patching, backup, monitor, dlq or certs)", path)
+	}
+	var failed []string
+	for _, r := range results {
+		if len(r.Errors) > 0 {
+			failed = append(failed, r.Service)
+		}
+	}
+	if len(failed) > 0 {
+		return fmt.Sprintf("  (nothing planned: %s could not read AWS; the errors are above)", strings.Join(failed, ", "))
+	}
+	return "  (nothing to do)"
 }
 
 // writeJSON writes actions as an indented JSON array, an object per
