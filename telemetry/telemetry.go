@@ -10,9 +10,12 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
 	otelprom "go.opentelemetry.io/otel/exporters/prometheus"
 	"go.opentelemetry.io/otel/metric"
@@ -40,6 +43,7 @@ type Telemetry struct {
 	MeterProvider  *sdkmetric.MeterProvider
 	Metrics        *Metrics
 	registry       *prometheus.Registry
+	meter          metric.Meter
 }
 
 // Setup builds the tracer and meter providers. Traces are exported over
@@ -71,17 +75,27 @@ func Setup(ctx context.Context, opts Options) (*Telemetry, error) {
 	}
 	tp := sdktrace.NewTracerProvider(tpOpts...)
 
+	// The Go runtime (go_*) and the process (process_*: CPU, memory,
+	// open files) beside opsd's own metrics.
 	reg := prometheus.NewRegistry()
+	if err := errors.Join(reg.Register(collectors.NewGoCollector()),
+		reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))); err != nil {
+		return nil, fmt.Errorf("register go and process metric collectors: %w", err)
+	}
 	promExp, err := otelprom.New(otelprom.WithRegisterer(reg), otelprom.WithoutScopeInfo())
 	if err != nil {
 		return nil, fmt.Errorf("create prometheus metric exporter: %w", err)
 	}
 	mp := sdkmetric.NewMeterProvider(sdkmetric.WithReader(promExp), sdkmetric.WithResource(res))
-	m, err := newMetrics(mp.Meter("github.com/opsd-dev/opsd"))
+	meter := mp.Meter("github.com/opsd-dev/opsd")
+	m, err := newMetrics(meter)
 	if err != nil {
 		return nil, err
 	}
-	return &Telemetry{TracerProvider: tp, MeterProvider: mp, Metrics: m, registry: reg}, nil
+	// Counters without labels are there at zero from the start, so that
+	// the first one counted shows as an increase.
+	m.StateErrors.Add(ctx, 0)
+	return &Telemetry{TracerProvider: tp, MeterProvider: mp, Metrics: m, registry: reg, meter: meter}, nil
 }
 
 func exportTraces(getenv func(string) string) bool {
@@ -97,6 +111,25 @@ func (t *Telemetry) Tracer() trace.Tracer { return t.TracerProvider.Tracer("gith
 // MetricsHandler serves the metrics in the Prometheus text format.
 func (t *Telemetry) MetricsHandler() http.Handler {
 	return promhttp.HandlerFor(t.registry, promhttp.HandlerOpts{})
+}
+
+// ObserveLeader reports leading() at every scrape as opsd_leader: 1 while
+// this replica leads (runs jobs), 0 while it follows.
+func (t *Telemetry) ObserveLeader(leading func() bool) error {
+	_, err := t.meter.Int64ObservableGauge("opsd.leader",
+		metric.WithDescription("1 while this replica leads and runs jobs, 0 while it follows."),
+		metric.WithInt64Callback(func(_ context.Context, o metric.Int64Observer) error {
+			var v int64
+			if leading() {
+				v = 1
+			}
+			o.Observe(v)
+			return nil
+		}))
+	if err != nil {
+		return fmt.Errorf("create leader gauge: %w", err)
+	}
+	return nil
 }
 
 // Shutdown flushes and stops the providers.
@@ -120,6 +153,57 @@ type Metrics struct {
 	Actions metric.Int64Counter
 	// Errors counts failures by service.
 	Errors metric.Int64Counter
+	// JobLastSuccess is the Unix time, in seconds, of each job's last
+	// successful run, by job.
+	JobLastSuccess metric.Float64Gauge
+	// AWSCalls counts requests sent to AWS, retries included, by
+	// service, operation and outcome (see [AWSCall]).
+	AWSCalls metric.Int64Counter
+	// Notifications counts deliveries by channel (slack, pagerduty,
+	// sns) and outcome (ok, failed).
+	Notifications metric.Int64Counter
+	// StateErrors counts failed loads and saves of the state store.
+	StateErrors metric.Int64Counter
+}
+
+// Outcomes of a notification.
+const (
+	NotifyOK     = "ok"
+	NotifyFailed = "failed"
+)
+
+// AWSCall counts one request to AWS. outcome is ok, throttled or error.
+func (m *Metrics) AWSCall(ctx context.Context, service, operation, outcome string) {
+	m.AWSCalls.Add(ctx, 1, metric.WithAttributes(attribute.String("service", service),
+		attribute.String("operation", operation), attribute.String("outcome", outcome)))
+}
+
+// Notification counts one delivery over channel: ok when err is nil,
+// failed otherwise.
+func (m *Metrics) Notification(ctx context.Context, channel string, err error) {
+	outcome := NotifyOK
+	if err != nil {
+		outcome = NotifyFailed
+	}
+	m.Notifications.Add(ctx, 1, metric.WithAttributes(attribute.String("channel", channel), attribute.String("outcome", outcome)))
+}
+
+// NotificationChannel makes channel's deliveries and failures show at
+// zero before the first.
+func (m *Metrics) NotificationChannel(ctx context.Context, channel string) {
+	for _, outcome := range []string{NotifyOK, NotifyFailed} {
+		m.Notifications.Add(ctx, 0, metric.WithAttributes(attribute.String("channel", channel), attribute.String("outcome", outcome)))
+	}
+}
+
+// Service makes service's failures show at zero before the first.
+func (m *Metrics) Service(ctx context.Context, service string) {
+	m.Errors.Add(ctx, 0, metric.WithAttributes(attribute.String("service", service)))
+}
+
+// JobSucceeded records that job's last successful run ended at t.
+func (m *Metrics) JobSucceeded(ctx context.Context, job string, t time.Time) {
+	m.JobLastSuccess.Record(ctx, float64(t.UnixNano())/1e9, metric.WithAttributes(attribute.String("job", job)))
 }
 
 func newMetrics(m metric.Meter) (*Metrics, error) {
@@ -128,8 +212,16 @@ func newMetrics(m metric.Meter) (*Metrics, error) {
 		metric.WithExplicitBucketBoundaries(DurationBuckets...))
 	acts, err3 := m.Int64Counter("opsd.actions", metric.WithDescription("Actions by service, action and status."))
 	errs, err4 := m.Int64Counter("opsd.errors", metric.WithDescription("Failures by service."))
-	if err := errors.Join(err1, err2, err3, err4); err != nil {
+	last, err5 := m.Float64Gauge("opsd.job.last_success.timestamp", metric.WithUnit("s"),
+		metric.WithDescription("Unix time of each job's last successful run."))
+	calls, err6 := m.Int64Counter("opsd.aws.calls",
+		metric.WithDescription("Requests sent to AWS, retries included, by service, operation and outcome (ok, throttled, error)."))
+	notes, err7 := m.Int64Counter("opsd.notifications",
+		metric.WithDescription("Slack, PagerDuty and SNS deliveries by channel and outcome (ok, failed)."))
+	stateErrs, err8 := m.Int64Counter("opsd.state.errors", metric.WithDescription("Failed loads and saves of the state store."))
+	if err := errors.Join(err1, err2, err3, err4, err5, err6, err7, err8); err != nil {
 		return nil, fmt.Errorf("create metric instruments: %w", err)
 	}
-	return &Metrics{Runs: runs, Duration: dur, Actions: acts, Errors: errs}, nil
+	return &Metrics{Runs: runs, Duration: dur, Actions: acts, Errors: errs, JobLastSuccess: last,
+		AWSCalls: calls, Notifications: notes, StateErrors: stateErrs}, nil
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/metric"
@@ -112,6 +114,94 @@ func TestDurationBucketsResolveShortAndLongRuns(t *testing.T) {
 		`opsd_job_duration_seconds_bucket{job="dlq",le="1800"} 4`,
 	} {
 		if !strings.Contains(string(body), want) {
+			t.Errorf("/metrics lacks %s:\n%s", want, body)
+		}
+	}
+}
+
+// scrape returns what tel serves at /metrics.
+func scrape(t *testing.T, tel *Telemetry) string {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	tel.MetricsHandler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	body, _ := io.ReadAll(rec.Body)
+	return string(body)
+}
+
+// Every metric the dashboard and the alert rules read is served, with
+// its labels: the leader gauge, each job's last success, AWS calls by
+// outcome, notifications, state store errors, and the Go runtime and
+// process collectors.
+func TestEveryMetricIsServedWithItsLabels(t *testing.T) {
+	tel, err := Setup(context.Background(), Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tel.Shutdown(context.Background())
+	ctx := context.Background()
+	leading := true
+	if err := tel.ObserveLeader(func() bool { return leading }); err != nil {
+		t.Fatal(err)
+	}
+	m := tel.Metrics
+	m.JobSucceeded(ctx, "shutdown", time.Unix(1767225600, 500_000_000))
+	m.AWSCall(ctx, "EC2", "DescribeInstances", "ok")
+	m.AWSCall(ctx, "EC2", "DescribeInstances", "throttled")
+	m.AWSCall(ctx, "EC2", "StopInstances", "error")
+	m.Notification(ctx, "slack", nil)
+	m.Notification(ctx, "pagerduty", errors.New("pagerduty answered 500"))
+	m.StateErrors.Add(ctx, 1)
+	m.Service(ctx, "backup")
+
+	body := scrape(t, tel)
+	for _, want := range []string{
+		"opsd_leader 1",
+		`opsd_job_last_success_timestamp_seconds{job="shutdown"} 1.7672256005e+09`,
+		`opsd_aws_calls_total{operation="DescribeInstances",outcome="ok",service="EC2"} 1`,
+		`opsd_aws_calls_total{operation="DescribeInstances",outcome="throttled",service="EC2"} 1`,
+		`opsd_aws_calls_total{operation="StopInstances",outcome="error",service="EC2"} 1`,
+		`opsd_notifications_total{channel="slack",outcome="ok"} 1`,
+		`opsd_notifications_total{channel="pagerduty",outcome="failed"} 1`,
+		"opsd_state_errors_total 1",
+		`opsd_errors_total{service="backup"} 0`,
+		"\ngo_goroutines ",
+		"\ngo_memstats_heap_alloc_bytes ",
+		"\nprocess_cpu_seconds_total ",
+		"\nprocess_resident_memory_bytes ",
+		"\nprocess_open_fds ",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if t.Failed() {
+		t.Logf("/metrics:\n%s", body)
+	}
+	leading = false
+	if body := scrape(t, tel); !strings.Contains(body, "opsd_leader 0") {
+		t.Errorf("a follower's /metrics lacks opsd_leader 0:\n%s", body)
+	}
+}
+
+// Before anything fails, the failure counters are there at zero, so the
+// first failure is an increase a rule sees.
+func TestFailureCountersStartAtZero(t *testing.T) {
+	tel, err := Setup(context.Background(), Options{Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tel.Shutdown(context.Background())
+	ctx := context.Background()
+	tel.Metrics.Service(ctx, "shutdown")
+	tel.Metrics.NotificationChannel(ctx, "slack")
+	body := scrape(t, tel)
+	for _, want := range []string{
+		"opsd_state_errors_total 0",
+		`opsd_errors_total{service="shutdown"} 0`,
+		`opsd_notifications_total{channel="slack",outcome="failed"} 0`,
+		`opsd_notifications_total{channel="slack",outcome="ok"} 0`,
+	} {
+		if !strings.Contains(body, want) {
 			t.Errorf("/metrics lacks %s:\n%s", want, body)
 		}
 	}
