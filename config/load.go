@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -24,7 +25,19 @@ func Load(path string, environ []string) (*Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	return Parse(data, environ)
+	cfg, err := Parse(data, environ)
+	if err != nil && !isValidation(err) {
+		// A file that is not YAML: say which file.
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return cfg, err
+}
+
+// isValidation reports whether err lists configuration problems (each
+// already naming its key).
+func isValidation(err error) bool {
+	var verr *ValidationError
+	return errors.As(err, &verr)
 }
 
 // Parse is Load for a YAML document already in memory.

@@ -24,9 +24,9 @@ func (n Notify) validate() []error {
 		}
 		for j, s := range r.Services {
 			switch s {
-			case "shutdown", "patching", "backup", "monitor", "dlq", "audit":
+			case "shutdown", "patching", "backup", "monitor", "dlq", "audit", "certs":
 			default:
-				add(fmt.Sprintf("%s.services[%d]", path, j), "%q is not a kind of event (shutdown, patching, backup, monitor, dlq, audit)", s)
+				add(fmt.Sprintf("%s.services[%d]", path, j), "%q is not a kind of event (shutdown, patching, backup, monitor, dlq, audit, certs)", s)
 			}
 		}
 		for j, s := range r.Severities {

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -42,8 +43,8 @@ func (c *Config) Validate() *ValidationError {
 	}
 	p = append(p, c.AWS.validate()...)
 
-	if _, _, err := net.SplitHostPort(c.HTTP.Listen); err != nil {
-		add("http.listen", "%q is not host:port: %v", c.HTTP.Listen, err)
+	if msg := checkListen(c.HTTP.Listen); msg != "" {
+		add("http.listen", "%s", msg)
 	}
 	if c.HTTP.MetricsToken != "" && c.HTTP.MetricsToken == c.HTTP.Token {
 		add("http.metrics_token", "must differ from http.token: the scraper's token would open every endpoint")
@@ -89,6 +90,20 @@ func (c *Config) Validate() *ValidationError {
 	}
 	sortProblems(p)
 	return &ValidationError{Problems: p}
+}
+
+// checkListen says what is wrong with a listen address, or "": it must be
+// host:port with a port from 0 to 65535 (0: any free port).
+func checkListen(listen string) string {
+	_, port, err := net.SplitHostPort(listen)
+	if err != nil {
+		return fmt.Sprintf("%q is not host:port: %v", listen, err)
+	}
+	n, err := strconv.Atoi(port)
+	if err != nil || n < 0 || n > 65535 {
+		return fmt.Sprintf("%q: port %q is not a number from 0 to 65535", listen, port)
+	}
+	return ""
 }
 
 func (a AWS) validate() []error {

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -64,5 +66,25 @@ func TestRunRefusesAConfigCheckConfigRejects(t *testing.T) {
 				t.Errorf("run --once: exit %d, want 2:\n%s", code, out)
 			}
 		})
+	}
+}
+
+// check-config reads the systemd EnvironmentFile the service runs with, so
+// a mistake in an OPSD_ variable there shows before the service starts.
+func TestCheckConfigWithEnvFile(t *testing.T) {
+	path := writeConfig(t, "aws: {regions: [eu-west-2]}\n")
+	env := filepath.Join(t.TempDir(), "opsd.env")
+	if err := os.WriteFile(env, []byte("# the service's environment\nOPSD_HTTP__LISTEN=\"0.0.0.0:99999\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, stderr := opsd(t, "check-config", "--config", path, "--env-file", env)
+	if code != exitUsage || !strings.Contains(out, "http.listen") || !strings.Contains(out, "OPSD_HTTP__LISTEN") {
+		t.Errorf("exit %d, out %q, stderr %q; want the listen problem named with its variable", code, out, stderr)
+	}
+	if code, out, _ := opsd(t, "check-config", "--config", path); code != 0 {
+		t.Errorf("without the file: exit %d, %s", code, out)
+	}
+	if code, _, stderr := opsd(t, "check-config", "--config", path, "--env-file", filepath.Join(t.TempDir(), "absent.env")); code != exitUsage || !strings.Contains(stderr, "absent.env") {
+		t.Errorf("missing env file: exit %d, %s", code, stderr)
 	}
 }

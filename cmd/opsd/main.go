@@ -40,7 +40,8 @@ Usage:
   opsd dlq list --config FILE [--json]          every dead-letter queue: depth, oldest message, alarm
   opsd dlq replay --config FILE --from s3://bucket/prefix --to QUEUE [--dry-run]
                                                 send archived messages back to a queue
-  opsd check-config --config FILE               list every problem in a configuration
+  opsd check-config --config FILE [--env-file FILE]
+                                                list every problem in a configuration
   opsd version                                  print the version
 
 Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
@@ -182,10 +183,16 @@ func parseArgs(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // loadConfig reads the configuration named by --config.
 func loadConfig(path string) (*config.Config, error) {
+	return loadConfigWith(path, os.Environ())
+}
+
+// loadConfigWith reads the configuration named by --config with the OPSD_
+// variables of environ.
+func loadConfigWith(path string, environ []string) (*config.Config, error) {
 	if path == "" {
 		return nil, &usageError{"--config FILE is required"}
 	}
-	cfg, err := config.Load(path, os.Environ())
+	cfg, err := config.Load(path, environ)
 	if err != nil {
 		var verr *config.ValidationError
 		if errors.As(err, &verr) {
