@@ -1,12 +1,14 @@
 // Package awsenv builds the AWS SDK configuration every opsd service uses:
 // the default credential chain, adaptive retries, a timeout on every call,
-// an optional emulator endpoint, OpenTelemetry spans for every call, and a
-// read-only guard that refuses mutating calls in plan mode.
+// an optional emulator endpoint, OpenTelemetry spans for every call, a
+// read-only guard that refuses mutating calls in plan mode, the outcome of
+// every request for metrics, and the SDK's own log lines through slog.
 package awsenv
 
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -36,6 +38,12 @@ type Options struct {
 	TracerProvider trace.TracerProvider
 	// OnCall, when set, is told of every call before it is sent.
 	OnCall func(service, operation string)
+	// OnOutcome, when set, is told of every request sent to AWS, retries
+	// included, and its outcome (see [AddOutcomes]).
+	OnOutcome func(ctx context.Context, service, operation, outcome string)
+	// Logger receives the SDK's own log lines (see [SDKLogger]); nil
+	// leaves the SDK's default, plain text on stderr.
+	Logger *slog.Logger
 }
 
 // Load returns the base SDK configuration for opts.
@@ -64,11 +72,17 @@ func Load(ctx context.Context, opts Options) (aws.Config, error) {
 	if opts.EndpointURL != "" {
 		loadOpts = append(loadOpts, awsconfig.WithBaseEndpoint(opts.EndpointURL))
 	}
+	if opts.Logger != nil {
+		// Here, not on the loaded configuration: the credential providers
+		// (IMDS among them) are built while loading, with this logger.
+		loadOpts = append(loadOpts, awsconfig.WithLogger(SDKLogger{Logger: opts.Logger}))
+	}
 	cfg, err := awsconfig.LoadDefaultConfig(ctx, loadOpts...)
 	if err != nil {
 		return aws.Config{}, fmt.Errorf("load aws configuration: %w", err)
 	}
 	Instrument(&cfg, opts.ReadOnly, callTimeout, opts.TracerProvider, opts.OnCall)
+	AddOutcomes(&cfg, opts.OnOutcome)
 	return cfg, nil
 }
 
