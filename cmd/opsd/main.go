@@ -35,7 +35,7 @@ Usage:
                                                 show what would be done; change nothing
   opsd explain --config FILE [--now RFC3339] RESOURCE
                                                 why one resource is as it is, and what opsd does next
-  opsd audit [--config FILE] [--application A] [--format text|json|html]
+  opsd audit [--config FILE] [--application A] [--format text|json|html] [--fail-on critical|warning]
                                                 production readiness of every application
   opsd dlq list --config FILE [--json]          every dead-letter queue: depth, oldest message, alarm
   opsd dlq replay --config FILE --from s3://bucket/prefix --to QUEUE [--dry-run]
