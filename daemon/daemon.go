@@ -146,18 +146,21 @@ func Run(ctx context.Context, opts Options) error {
 	defer stopBG()
 	leaseDone := make(chan struct{})
 	if cfg.HA.Enabled {
-		if d.lease, err = newLease(ctx, cfg, logger, tel.TracerProvider, d.sched.RunAll); err != nil {
+		if d.lease, err = newLease(ctx, cfg, logger, tel.TracerProvider, tel.Metrics, d.sched.RunAll); err != nil {
 			return err
 		}
 		go func() { defer close(leaseDone); d.lease.Run(bg) }()
 	} else {
 		close(leaseDone)
 	}
+	if err := tel.ObserveLeader(d.leading); err != nil {
+		return err
+	}
 	var token func() (int64, bool)
 	if d.lease != nil {
 		token = d.lease.Leading
 	}
-	d.state = OpenState(ctx, cfg, true, logger, tel.TracerProvider, token)
+	d.state = openState(ctx, cfg, true, logger, tel.TracerProvider, token, tel.Metrics)
 	defer d.state.Close()
 	d.runner.Store = d.state
 	d.latest, d.series = &webpage.Latest{}, webpage.NewSeries(d.state)
@@ -271,7 +274,7 @@ func (d *daemon) reload(ctx context.Context) {
 // apply builds the environment and services cfg describes and schedules
 // them, each to run at once when atStart; on error nothing changes.
 func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) error {
-	opts := EnvOptions{Mode: reconcile.Apply, Logger: d.logger, TracerProvider: d.tel.TracerProvider, State: d.state}
+	opts := EnvOptions{Mode: reconcile.Apply, Logger: d.logger, TracerProvider: d.tel.TracerProvider, State: d.state, Metrics: d.tel.Metrics}
 	if d.lease != nil {
 		opts.Fence = d.lease.Fence
 	}
@@ -296,14 +299,19 @@ func (d *daemon) apply(ctx context.Context, cfg *config.Config, atStart bool) er
 		}
 		job := Job(svc, reconcile.Apply, func() reconcile.Request { return reconcile.Request{Now: env.Now()} }, d.tel.Metrics, d.observe(env))
 		job.Immediately = atStart
-		jobs = append(jobs, leaderOnly(d.lease, job))
+		jobs = append(jobs, recordSuccess(leaderOnly(d.lease, job), d.tel.Metrics, time.Now))
 		names = append(names, svc.Name())
+		d.tel.Metrics.Service(ctx, svc.Name())
 	}
 	if err := d.sched.Set(env.Location, jobs); err != nil {
 		return err
 	}
 	d.runner.Keep = cfg.Scheduler.History
 	d.runner.Restore(ctx, names)
+	if atStart {
+		// Before the scheduler starts: no run has ended yet.
+		seedLastSuccess(ctx, d.runner, names, d.tel.Metrics)
+	}
 	d.mu.Lock()
 	d.cfg, d.env, d.services, d.assessor, d.stopper = cfg, env, names, assessor, stopper
 	d.mu.Unlock()

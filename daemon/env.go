@@ -22,6 +22,7 @@ import (
 	"github.com/opsd-dev/opsd/notify"
 	"github.com/opsd-dev/opsd/paging"
 	"github.com/opsd-dev/opsd/reconcile"
+	"github.com/opsd-dev/opsd/telemetry"
 )
 
 // Env is what every service is built from.
@@ -65,6 +66,10 @@ type EnvOptions struct {
 	// describes (tests). Without them, an environment whose Notifier is
 	// replaced does not page.
 	Pagers []notify.Pager
+	// Metrics, when set, counts the AWS requests (opsd_aws_calls_total)
+	// and the Slack, PagerDuty and SNS deliveries
+	// (opsd_notifications_total) of the environment.
+	Metrics *telemetry.Metrics
 }
 
 // NewEnv builds the environment cfg describes. It makes no AWS call except,
@@ -79,6 +84,10 @@ func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, err
 	if opts.TracerProvider != nil {
 		tracer = opts.TracerProvider.Tracer("github.com/opsd-dev/opsd")
 	}
+	logger := opts.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
 	base, err := awsenv.Load(ctx, awsenv.Options{
 		Region:         cfg.AWS.Regions[0],
 		EndpointURL:    cfg.AWS.EndpointURL,
@@ -87,6 +96,8 @@ func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, err
 		ReadOnly:       opts.Mode == reconcile.Plan,
 		TracerProvider: opts.TracerProvider,
 		OnCall:         opts.OnCall,
+		OnOutcome:      awsOutcomes(opts.Metrics),
+		Logger:         logger,
 	})
 	if err != nil {
 		return nil, err
@@ -103,10 +114,6 @@ func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, err
 	if o := cfg.AWS.Organization; o.Enabled {
 		resolver.Organization = &accounts.Organization{RoleName: o.RoleName, ExternalID: o.ExternalID.Reveal(), Exclude: o.Exclude}
 	}
-	logger := opts.Logger
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
 	n := opts.Notifier
 	pagers := opts.Pagers
 	if n == nil {
@@ -114,17 +121,19 @@ func NewEnv(ctx context.Context, cfg *config.Config, opts EnvOptions) (*Env, err
 		if err != nil {
 			return nil, err
 		}
+		n = countNotifier(ctx, n, opts.Metrics)
 		topic, err := newSNS(cfg.Notify.SNS, base)
 		if err != nil {
 			return nil, err
 		}
 		if topic != nil {
-			n = notify.Multi{n, notify.BestEffort{Notifier: topic, Logger: logger}}
+			n = notify.Multi{n, notify.BestEffort{Notifier: countNotifier(ctx, topic, opts.Metrics), Logger: logger}}
 		}
 		if pagers == nil && opts.Mode == reconcile.Apply && cfg.Notify.Paging() {
 			if pagers, err = newPagers(ctx, cfg.Notify, base, topic); err != nil {
 				return nil, err
 			}
+			pagers = countPagers(ctx, pagers, opts.Metrics)
 		}
 	}
 	if opts.Fence != nil {

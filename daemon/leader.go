@@ -14,18 +14,21 @@ import (
 	"github.com/opsd-dev/opsd/config"
 	"github.com/opsd-dev/opsd/lease"
 	"github.com/opsd-dev/opsd/scheduler"
+	"github.com/opsd-dev/opsd/telemetry"
 )
 
 // newLease builds the leader lease cfg.HA describes, makes sure its table
 // exists, and makes a first attempt to take it, so a replica started alone
-// leads from its first run.
-func newLease(ctx context.Context, cfg *config.Config, logger *slog.Logger, tp trace.TracerProvider, onLead func()) (*lease.Lease, error) {
+// leads from its first run. m, when set, counts its AWS requests.
+func newLease(ctx context.Context, cfg *config.Config, logger *slog.Logger, tp trace.TracerProvider, m *telemetry.Metrics, onLead func()) (*lease.Lease, error) {
 	base, err := awsenv.Load(ctx, awsenv.Options{
 		Region:         cfg.AWS.Regions[0],
 		EndpointURL:    cfg.AWS.EndpointURL,
 		MaxAttempts:    cfg.AWS.MaxAttempts,
 		CallTimeout:    cfg.AWS.CallTimeout,
 		TracerProvider: tp,
+		OnOutcome:      awsOutcomes(m),
+		Logger:         logger,
 	})
 	if err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/opsd-dev/opsd/awsenv"
 	"github.com/opsd-dev/opsd/config"
 	"github.com/opsd-dev/opsd/state"
+	"github.com/opsd-dev/opsd/telemetry"
 )
 
 // OpenState opens the state store cfg describes, once per process: the
@@ -23,16 +24,30 @@ import (
 // warning that opsd may repeat itself, and a corrupt file is moved aside
 // and the move logged.
 func OpenState(ctx context.Context, cfg *config.Config, daemon bool, logger *slog.Logger, tp trace.TracerProvider, token func() (int64, bool)) *state.Tolerant {
+	return openState(ctx, cfg, daemon, logger, tp, token, nil)
+}
+
+// openState is OpenState counting, when m is set, the store's failures
+// (opsd_state_errors_total) and its AWS requests: a store that could not
+// be opened is one failure, each failed load or save another.
+func openState(ctx context.Context, cfg *config.Config, daemon bool, logger *slog.Logger, tp trace.TracerProvider, token func() (int64, bool), m *telemetry.Metrics) *state.Tolerant {
+	failed := func() {
+		if m != nil {
+			m.StateErrors.Add(ctx, 1)
+		}
+	}
 	if table := cfg.StateTable(); table != "" {
 		base, err := awsenv.Load(ctx, awsenv.Options{
 			Region: cfg.AWS.Regions[0], EndpointURL: cfg.AWS.EndpointURL,
 			MaxAttempts: cfg.AWS.MaxAttempts, CallTimeout: cfg.AWS.CallTimeout, TracerProvider: tp,
+			OnOutcome: awsOutcomes(m), Logger: logger,
 		})
 		if err == nil {
-			st := state.NewTolerant(state.NewTable(dynamodb.NewFromConfig(base), table, token), logger)
+			st := state.NewTolerant(countStore(state.NewTable(dynamodb.NewFromConfig(base), table, token), m), logger)
 			logger.Info("state kept in DynamoDB", "state", st.Status()["where"])
 			return st
 		}
+		failed()
 		logger.Warn("state table unusable: opsd keeps its state in memory and may repeat alerts after a restart", "table", table, "error", err.Error())
 		return state.NewTolerant(state.NewMemory(), logger)
 	}
@@ -42,10 +57,11 @@ func OpenState(ctx context.Context, cfg *config.Config, daemon bool, logger *slo
 	}
 	f, moved, err := state.OpenFile(path, time.Now())
 	if err != nil {
+		failed()
 		logger.Warn("state file unusable: opsd keeps its state in memory and may repeat alerts after a restart", "path", path, "error", err.Error())
 		return state.NewTolerant(state.NewMemory(), logger)
 	}
-	st := state.NewTolerant(f, logger)
+	st := state.NewTolerant(countStore(f, m), logger)
 	if moved != "" {
 		st.Warn("state file was corrupt: moved aside and started afresh; opsd may repeat alerts it already sent", "moved_to", moved)
 	}
