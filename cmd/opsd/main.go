@@ -42,6 +42,7 @@ Usage:
                                                 send archived messages back to a queue
   opsd check-config --config FILE [--env-file FILE]
                                                 list every problem in a configuration
+  opsd healthcheck --config FILE                exit 0 when the local daemon's /readyz says ready
   opsd version                                  print the version
 
 Exit codes: 0 ok, 1 runtime failure, 2 usage or configuration error.
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdDLQ(ctx, args[1:], stdout, stderr)
 	case "check-config":
 		err = cmdCheckConfig(args[1:], stdout, stderr)
+	case "healthcheck":
+		err = cmdHealthcheck(ctx, args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, currentBuild())
 	case "help", "--help", "-help", "-h":
