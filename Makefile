@@ -77,6 +77,6 @@ image:
 	  -revision '$(shell scripts/version.sh revision)' -created '$(shell scripts/version.sh created)' \
 	  -repo '$(IMAGE_REPO)' -o bin/opsd-image.tar -layout bin/opsd-image.oci
 
-## release: dist/opsd_VERSION_linux_{amd64,arm64}, an SBOM of each, and SHA256SUMS
+## release: dist/opsd_VERSION_linux_{amd64,arm64}, the CycloneDX SBOM of each (cmd/opsd-sbom), and SHA256SUMS
 release:
 	GO='$(GO)' VERSION='$(VERSION)' COMMIT='$(COMMIT)' BUILD_DATE='$(BUILD_DATE)' ./scripts/release.sh

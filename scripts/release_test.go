@@ -2,6 +2,7 @@
 package scripts
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"os"
@@ -10,6 +11,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
 )
 
 // TestRelease runs release.sh for amd64 only (arm64 is the same command
@@ -23,7 +26,7 @@ func TestRelease(t *testing.T) {
 	const version, commit, date = "v0.9.9-test", "abc1234", "2026-12-03"
 	cmd := exec.Command("./release.sh")
 	cmd.Env = append(os.Environ(), "DIST="+dist, "RELEASE_ARCHES=amd64",
-		"VERSION="+version, "COMMIT="+commit, "BUILD_DATE="+date)
+		"VERSION="+version, "COMMIT="+commit, "BUILD_DATE="+date, "CREATED="+date+"T00:00:00Z")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("release.sh: %v\n%s", err, out)
 	}
@@ -37,7 +40,7 @@ func TestRelease(t *testing.T) {
 	for _, e := range entries {
 		names = append(names, e.Name())
 	}
-	if want := []string{"SHA256SUMS", bin, bin + ".sbom.txt"}; strings.Join(names, " ") != strings.Join(want, " ") {
+	if want := []string{"SHA256SUMS", bin, bin + ".sbom.cdx.json"}; strings.Join(names, " ") != strings.Join(want, " ") {
 		t.Errorf("dist holds %q, want %q", names, want)
 	}
 
@@ -66,23 +69,40 @@ func TestRelease(t *testing.T) {
 		}
 	}
 
-	// The SBOM: go version -m of the binary (which, with -trimpath,
-	// records no -ldflags: the version is in the file's name).
-	sbom, err := os.ReadFile(filepath.Join(dist, bin+".sbom.txt"))
+	// The SBOM: CycloneDX JSON of the binary, with opsd at the release's
+	// version and the modules it links.
+	data, err := os.ReadFile(filepath.Join(dist, bin+".sbom.cdx.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{
-		"\tpath\tgithub.com/opsd-dev/opsd/cmd/opsd\n",
-		"\tdep\tgithub.com/aws/aws-sdk-go-v2\t",
-		"\tbuild\tCGO_ENABLED=0\n",
-		"\tbuild\tGOARCH=amd64\n",
-		"\tbuild\tGOOS=linux\n",
-		"\tbuild\t-trimpath=true\n",
-	} {
-		if !strings.Contains(string(sbom), want) {
-			t.Errorf("the SBOM lacks %q:\n%s", want, sbom)
+	var bom cdx.BOM
+	if err := cdx.NewBOMDecoder(bytes.NewReader(data), cdx.BOMFileFormatJSON).Decode(&bom); err != nil {
+		t.Fatalf("the SBOM is not CycloneDX JSON: %v\n%s", err, data)
+	}
+	if bom.SpecVersion != cdx.SpecVersion1_6 || bom.Metadata == nil || bom.Metadata.Component == nil {
+		t.Fatalf("the SBOM: spec %v, metadata %v", bom.SpecVersion, bom.Metadata)
+	}
+	if c := bom.Metadata.Component; c.Name != "github.com/opsd-dev/opsd" || c.Version != version {
+		t.Errorf("the SBOM describes %s@%s, want github.com/opsd-dev/opsd@%s", c.Name, c.Version, version)
+	}
+	if want := "2026-12-03T00:00:00Z"; bom.Metadata.Timestamp != want {
+		t.Errorf("the SBOM's timestamp %s, want CREATED %s", bom.Metadata.Timestamp, want)
+	}
+	props := map[string]string{}
+	for _, p := range *bom.Metadata.Properties {
+		props[p.Name] = p.Value
+	}
+	for k, v := range map[string]string{"cdx:gomod:build:env:CGO_ENABLED": "0", "cdx:gomod:build:env:GOARCH": "amd64", "cdx:gomod:build:env:GOOS": "linux", "cdx:gomod:build:trimpath": "true"} {
+		if props[k] != v {
+			t.Errorf("the SBOM's property %s = %q, want %q", k, props[k], v)
 		}
+	}
+	var sdk bool
+	for _, c := range *bom.Components {
+		sdk = sdk || c.Name == "github.com/aws/aws-sdk-go-v2"
+	}
+	if !sdk {
+		t.Error("the SBOM lists no github.com/aws/aws-sdk-go-v2")
 	}
 
 	exe := exec.Command(filepath.Join(dist, bin), "version")
