@@ -58,6 +58,7 @@ import (
 //	  holidays: []                   # YYYY-MM-DD: off all day (each schedule's local date)
 //	  holidays_file: ""              # one YYYY-MM-DD per line, # comments
 //	  hibernate: false               # hibernate EC2 instances that support it
+//	  stop_instance_store: false     # stop EC2 instances with instance store volumes too (their data is lost)
 //	  rds_restop: true               # stop again a database AWS restarted after 7 days stopped
 //	  notice_before: 0s              # e.g. 30m: tell each owner this long before a stop what will stop, and the tag that keeps it up
 //	  keep_up_until: "22:00"         # the notice's "Keep up until" buttons (with notify.slack.app_token); "" for none
@@ -97,6 +98,10 @@ type Config struct {
 	// Hibernate hibernates EC2 instances configured for it instead of
 	// stopping them.
 	Hibernate bool `koanf:"hibernate"`
+	// StopInstanceStore stops EC2 instances whose type has instance store
+	// volumes too. A stop loses the data on those volumes, so by default
+	// such instances are reported and left running.
+	StopInstanceStore bool `koanf:"stop_instance_store"`
 	// RDSRestop stops again, while its off period lasts, a database that
 	// AWS started by itself after it had been stopped for 7 days.
 	RDSRestop bool `koanf:"rds_restop"`

@@ -95,6 +95,10 @@ type fakeEC2 struct {
 	startErr func(ids []string) error
 	// tagErr, when set, may fail a CreateTags call.
 	tagErr func(ids []string, tags []ec2types.Tag) error
+	// instanceStore are the instance types with instance store volumes.
+	instanceStore []ec2types.InstanceType
+	// typesErr fails DescribeInstanceTypes.
+	typesErr error
 }
 
 func (f *fakeEC2) add(id, state string, tags map[string]string) *ec2types.Instance {
@@ -167,6 +171,26 @@ func (f *fakeEC2) DescribeInstances(_ context.Context, in *ec2.DescribeInstances
 	}
 	items, next := page(match, in.NextToken)
 	return &ec2.DescribeInstancesOutput{Reservations: []ec2types.Reservation{{Instances: items}}, NextToken: next}, nil
+}
+
+func (f *fakeEC2) DescribeInstanceTypes(_ context.Context, in *ec2.DescribeInstanceTypesInput, _ ...func(*ec2.Options)) (*ec2.DescribeInstanceTypesOutput, error) {
+	f.calls.add("DescribeInstanceTypes", instanceTypeNames(in.InstanceTypes)...)
+	if f.typesErr != nil {
+		return nil, f.typesErr
+	}
+	out := &ec2.DescribeInstanceTypesOutput{}
+	for _, t := range in.InstanceTypes {
+		out.InstanceTypes = append(out.InstanceTypes, ec2types.InstanceTypeInfo{InstanceType: t, InstanceStorageSupported: aws.Bool(slices.Contains(f.instanceStore, t))})
+	}
+	return out, nil
+}
+
+func instanceTypeNames(ts []ec2types.InstanceType) []string {
+	out := make([]string, len(ts))
+	for i, t := range ts {
+		out[i] = string(t)
+	}
+	return out
 }
 
 func (f *fakeEC2) setState(ids []string, state ec2types.InstanceStateName) error {

@@ -27,6 +27,11 @@ type observer struct {
 	c      Clients
 	keys   TagKeys
 	target accounts.Target
+	// stores knows which instance types have instance store volumes;
+	// nil reads none (every instance is taken to have none).
+	stores *instanceStores
+	// stopInstanceStore is shutdown.stop_instance_store.
+	stopInstanceStore bool
 }
 
 // observe lists the EC2 instances, Auto Scaling groups, DB instances and DB
@@ -109,6 +114,7 @@ func (ob observer) instances(ctx context.Context) ([]*resource, error) {
 		{Name: aws.String("instance-state-name"), Values: []string{"pending", "running", "stopping", "stopped"}},
 	}}
 	var out []*resource
+	types := map[string]ec2types.InstanceType{}
 	p := ec2.NewDescribeInstancesPaginator(ob.c.EC2, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
@@ -117,10 +123,13 @@ func (ob observer) instances(ctx context.Context) ([]*resource, error) {
 		}
 		for _, res := range page.Reservations {
 			for _, inst := range res.Instances {
-				out = append(out, ob.instance(inst))
+				r := ob.instance(inst)
+				types[r.ID] = inst.InstanceType
+				out = append(out, r)
 			}
 		}
 	}
+	ob.guardInstanceStore(ctx, out, types)
 	return out, nil
 }
 
@@ -137,6 +146,9 @@ func (ob observer) instance(inst ec2types.Instance) *resource {
 	r.StartedAt = aws.ToTime(inst.LaunchTime)
 	if group, ok := tags[asgNameTag]; ok {
 		r.Skip = fmt.Sprintf("member of Auto Scaling group %s: the group is scaled to zero instead", group)
+	}
+	if inst.RootDeviceType == ec2types.DeviceTypeInstanceStore {
+		r.Unsupported = "its root device is an instance store volume: such an instance can be terminated, never stopped"
 	}
 	if inst.HibernationOptions != nil {
 		r.Hibernation = aws.ToBool(inst.HibernationOptions.Configured)

@@ -30,6 +30,8 @@ type Service struct {
 	// noticed are the notices before a stop already sent: resource and
 	// stop time → the stop time, merged with Deps.State's each run.
 	noticed map[string]time.Time
+	// stores knows which instance types have instance store volumes.
+	stores instanceStores
 }
 
 var _ reconcile.Service = (*Service)(nil)
@@ -113,7 +115,7 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 // observed are let go as soon as it is done.
 func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, req reconcile.Request) (outcome, error) {
 	c := s.deps.Clients(t.Config)
-	rs, err := observer{c: c, keys: s.cfg.Tags, target: t}.observe(ctx)
+	rs, err := observer{c: c, keys: s.cfg.Tags, target: t, stores: &s.stores, stopInstanceStore: s.cfg.StopInstanceStore}.observe(ctx)
 	tasks := s.decide(rs, req.Now)
 	out := outcome{account: t.Account, region: t.Region}
 	if len(tasks) == 0 {

@@ -29,6 +29,8 @@ func (s *ec2Store) serve(w http.ResponseWriter, q *request) {
 		s.tag(w, q, true)
 	case "DeleteTags":
 		s.tag(w, q, false)
+	case "DescribeInstanceTypes":
+		describeInstanceTypes(w, q)
 	default:
 		writeError(w, q, http.StatusBadRequest, "InvalidAction", "awssim does not simulate ec2 "+q.action)
 	}
@@ -188,4 +190,14 @@ func parseMaxResults(q *request) (int, *ec2Error) {
 		return 0, invalidParam("Value ( %s ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.", v)
 	}
 	return n, nil
+}
+
+// describeInstanceTypes answers for each instance type asked for that it
+// has no instance store volumes (every simulated instance is a t3.micro).
+func describeInstanceTypes(w http.ResponseWriter, q *request) {
+	b := fmt.Appendf(nil, `<DescribeInstanceTypesResponse xmlns="%s"><requestId>%s</requestId><instanceTypeSet>`, ec2NS, requestID(q))
+	for _, t := range indexed(q.form, "InstanceType") {
+		b = fmt.Appendf(b, "<item><instanceType>%s</instanceType><instanceStorageSupported>false</instanceStorageSupported></item>", t)
+	}
+	writeXML(w, append(b, "</instanceTypeSet></DescribeInstanceTypesResponse>"...))
 }

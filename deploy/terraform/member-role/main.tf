@@ -85,6 +85,7 @@ resource "aws_iam_policy" "read" {
           "dynamodb:DescribeTable",
           "dynamodb:ListTables",
           "dynamodb:ListTagsOfResource",
+          "ec2:DescribeInstanceTypes",
           "ec2:DescribeInstances",
           "ec2:DescribeRouteTables",
           "ec2:DescribeSubnets",
