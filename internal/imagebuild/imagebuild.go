@@ -133,6 +133,7 @@ func Build(opts Options) (v1.Image, error) {
 		WorkingDir: "/",
 		Labels:     labels,
 	}
+	cfg.Config.Healthcheck = healthConfig()
 	img, err = mutate.ConfigFile(img, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("build image: set the config: %w", err)
