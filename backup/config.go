@@ -41,6 +41,8 @@ const ServiceName = "backup"
 //	      kms_key: ""                # key ARN for a new vault; empty = the AWS managed key
 //	      iam_role: ""               # role AWS Backup uses: a name or path in each account, or an ARN;
 //	                                 # empty = service-role/AWSBackupDefaultServiceRole
+//	      cold_storage_after_days: 0 # move points to cold storage after N days (retention_days >= N+90); 0 = never
+//	      restore_testing: {}        # this policy's schedule and windows, over backup.restore_testing's
 //	    Dev:     {rpo: 24h, rto: 4h, retention_days: 30, immutability: governance}
 //	    Stg:     {rpo: 24h, rto: 4h, retention_days: 30, immutability: governance}
 //	    Preprod: {rpo: 24h, rto: 4h, retention_days: 30, immutability: governance}
@@ -54,6 +56,8 @@ const ServiceName = "backup"
 //	    enabled: true                # tell failed, aborted and expired backup jobs, and stale backups
 //	    lookback: 24h                # how far before the last check backup jobs are looked for
 //	    grace: 2h                    # a backup is stale once older than the policy's RPO plus this
+//	  restore_testing:               # see RestoreTestingConfig; off by default (real restores cost money)
+//	    enabled: false
 //
 // A policy added under policies takes the defaults above for every key it
 // leaves out.
@@ -95,6 +99,10 @@ type Config struct {
 	Audit AuditConfig `koanf:"audit"`
 	// Health configures the backup job and freshness checks.
 	Health HealthConfig `koanf:"health"`
+	// RestoreTesting configures the restore tests that show each policy's
+	// RTO and RPO hold (restore_testing.go). Off by default: every test is
+	// a real restore, paid for.
+	RestoreTesting RestoreTestingConfig `koanf:"restore_testing"`
 }
 
 // TagKeys are the tag keys the service reads. Keys are case-sensitive.
@@ -151,6 +159,17 @@ type Policy struct {
 	// full ARN used as it is. Empty means
 	// service-role/AWSBackupDefaultServiceRole.
 	IAMRole string `koanf:"iam_role"`
+	// ColdStorageAfterDays moves the policy's recovery points to cold
+	// storage this many days after they are taken (the rule's
+	// MoveToColdStorageAfterDays); zero keeps them in warm storage. AWS
+	// requires RetentionDays to be at least 90 days more. A restore from
+	// cold storage takes hours longer, so restore testing flags a policy
+	// whose points go cold before its RTO could be shown.
+	ColdStorageAfterDays int `koanf:"cold_storage_after_days"`
+	// RestoreTesting overrides, for this policy, the restore testing
+	// plan's schedule and windows; zero values take
+	// backup.restore_testing's.
+	RestoreTesting RestoreTestingOverrides `koanf:"restore_testing"`
 }
 
 // Lock modes.
@@ -236,6 +255,7 @@ func DefaultConfig() Config {
 		ProductionEnvironments: []string{"production", "prod"},
 		Audit:                  AuditConfig{Enabled: true, ExemptValues: []string{}, PITR: PITREnable},
 		Health:                 HealthConfig{Enabled: true, Lookback: 24 * time.Hour, Grace: 2 * time.Hour},
+		RestoreTesting:         DefaultRestoreTestingConfig(),
 	}
 }
 

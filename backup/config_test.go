@@ -242,6 +242,18 @@ backup:
     enabled: true
     lookback: 24h
     grace: 2h
+  restore_testing:
+    enabled: false
+    schedule: "cron(0 5 1 * ? *)"
+    timezone: ""
+    start_window_hours: 24
+    selection_window_days: 0
+    validation_window_hours: 4
+    iam_role: ""
+    resource_types: [EC2, EBS, RDS, Aurora, DynamoDB, EFS]
+    lookback: 720h
+    cold_restore_delay: 4h
+    metadata_overrides: {}
 `
 
 func TestDocumentedYAMLIsTheDefault(t *testing.T) {

@@ -74,6 +74,9 @@ type RuleSpec struct {
 	CompletionWindowMinutes int64
 	// DeleteAfterDays is the policy's retention.
 	DeleteAfterDays int64
+	// ColdStorageAfterDays is when points move to cold storage; zero for
+	// never.
+	ColdStorageAfterDays int64
 }
 
 // SelectionSpec is the desired backup selection: the resources of
@@ -131,6 +134,7 @@ func compilePolicy(c Config, name string, p Policy) (policySpec, error) {
 			StartWindowMinutes:      start,
 			CompletionWindowMinutes: completion,
 			DeleteAfterDays:         int64(p.RetentionDays),
+			ColdStorageAfterDays:    int64(p.ColdStorageAfterDays),
 		},
 		planName:      n,
 		selectionName: n,

@@ -249,8 +249,13 @@ func compareRule(res string, want RuleSpec, got types.BackupRule) []Difference {
 	case *del < want.DeleteAfterDays:
 		add("retention", days(*del), days(want.DeleteAfterDays), OpUpdatePlan, "")
 	}
-	if cold != nil {
+	switch want := want.ColdStorageAfterDays; {
+	case want == 0 && cold != nil:
 		add("cold storage", "after "+days(*cold), "none", OpUpdatePlan, "")
+	case want > 0 && cold == nil:
+		add("cold storage", "none", "after "+days(want), OpUpdatePlan, "")
+	case want > 0 && *cold != want:
+		add("cold storage", "after "+days(*cold), "after "+days(want), OpUpdatePlan, "")
 	}
 	if aws.ToBool(got.EnableContinuousBackup) {
 		add("continuous backup", "on", "off", OpReport, "kept: turning it off could stop point-in-time restores someone relies on")
@@ -349,8 +354,12 @@ func conditionsString(c *types.Conditions) string {
 }
 
 func ruleString(r RuleSpec) string {
-	return fmt.Sprintf("rule %s: %s %s, start within %s, complete within %s, keep %s, into vault %s",
-		r.Name, r.Schedule, r.Timezone, minutes(r.StartWindowMinutes), minutes(r.CompletionWindowMinutes), days(r.DeleteAfterDays), r.Vault)
+	cold := ""
+	if r.ColdStorageAfterDays > 0 {
+		cold = ", cold storage after " + days(r.ColdStorageAfterDays)
+	}
+	return fmt.Sprintf("rule %s: %s %s, start within %s, complete within %s, keep %s%s, into vault %s",
+		r.Name, r.Schedule, r.Timezone, minutes(r.StartWindowMinutes), minutes(r.CompletionWindowMinutes), days(r.DeleteAfterDays), cold, r.Vault)
 }
 
 func selectionString(s SelectionSpec) string {

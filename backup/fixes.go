@@ -160,6 +160,10 @@ func lockInput(d Desired, v *Vault, now time.Time) (*backup.PutBackupVaultLockCo
 
 // ruleInput is the desired rule as AWS takes it.
 func ruleInput(r RuleSpec) types.BackupRuleInput {
+	lc := &types.Lifecycle{DeleteAfterDays: aws.Int64(r.DeleteAfterDays)}
+	if r.ColdStorageAfterDays > 0 {
+		lc.MoveToColdStorageAfterDays = aws.Int64(r.ColdStorageAfterDays)
+	}
 	return types.BackupRuleInput{
 		RuleName:                   aws.String(r.Name),
 		TargetBackupVaultName:      aws.String(r.Vault),
@@ -167,7 +171,7 @@ func ruleInput(r RuleSpec) types.BackupRuleInput {
 		ScheduleExpressionTimezone: aws.String(r.Timezone),
 		StartWindowMinutes:         aws.Int64(r.StartWindowMinutes),
 		CompletionWindowMinutes:    aws.Int64(r.CompletionWindowMinutes),
-		Lifecycle:                  &types.Lifecycle{DeleteAfterDays: aws.Int64(r.DeleteAfterDays)},
+		Lifecycle:                  lc,
 	}
 }
 
@@ -233,6 +237,9 @@ func updatePlanInput(d Desired, p *Plan, diffs []Difference) *backup.UpdateBacku
 			}
 			if field("cold storage") {
 				lc.MoveToColdStorageAfterDays = nil
+				if want.ColdStorageAfterDays > 0 {
+					lc.MoveToColdStorageAfterDays = aws.Int64(want.ColdStorageAfterDays)
+				}
 			}
 			in.Lifecycle = &lc
 		}

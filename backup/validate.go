@@ -91,6 +91,7 @@ func (c Config) Validate(path string) []error {
 	if c.Health.Grace < 0 {
 		add(path+".health.grace", "must not be negative, got %s", c.Health.Grace)
 	}
+	errs = append(errs, c.RestoreTesting.validate(path, c)...)
 	return errs
 }
 
@@ -129,6 +130,12 @@ func (c Config) validatePolicies(path string) []error {
 		case Governance, Compliance:
 		default:
 			add(p+".immutability", "%q is not governance or compliance", c.Policies[name].Immutability)
+		}
+		switch cold := pol.ColdStorageAfterDays; {
+		case cold < 0:
+			add(p+".cold_storage_after_days", "must not be negative (0 = never moved to cold storage), got %d", cold)
+		case cold > 0 && pol.RetentionDays < cold+90:
+			add(p+".cold_storage_after_days", "%d days needs retention_days of at least %d: AWS Backup keeps a point in cold storage for at least 90 days (retention_days is %d)", cold, cold+90, pol.RetentionDays)
 		}
 		if pol.ChangeableForDays < 3 {
 			add(p+".changeable_for_days", "must be at least 3 (AWS Backup's cooling-off period), got %d", pol.ChangeableForDays)
