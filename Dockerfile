@@ -9,14 +9,19 @@
 #     --build-arg COMMIT=$(scripts/version.sh commit) \
 #     --build-arg REVISION=$(scripts/version.sh revision) \
 #     --build-arg BUILD_DATE=$(scripts/version.sh date) \
-#     -t opsd:$(scripts/version.sh version) .
+#     -t opsd:$(scripts/version.sh version | tr + -) .
+#
+# scripts/version.sh reads the VERSION file (v0.2.0 from the release commit,
+# v0.2.0-dev+abc1234 between releases). Without a VERSION build argument the
+# binary says the VERSION file's version as it stands (v0.2.0-dev, with no
+# commit: the build context has no .git) and the version label is empty.
 
 ARG GO_VERSION=1.26.8
 
 FROM --platform=$BUILDPLATFORM golang:${GO_VERSION}-bookworm AS build
 ARG TARGETOS=linux
 ARG TARGETARCH
-ARG VERSION=dev
+ARG VERSION=
 ARG COMMIT=unknown
 ARG BUILD_DATE=unknown
 WORKDIR /src
@@ -24,13 +29,14 @@ COPY go.mod go.sum ./
 RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
 RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
-    CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath \
-      -ldflags "-s -w -X main.version=${VERSION} -X main.commit=${COMMIT} -X main.date=${BUILD_DATE}" \
+    version="${VERSION:-v$(cat VERSION)}" \
+ && CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH go build -trimpath \
+      -ldflags "-s -w -X main.version=${version} -X main.commit=${COMMIT} -X main.date=${BUILD_DATE}" \
       -o /out/opsd ./cmd/opsd \
  && mkdir -p /out/state
 
 FROM gcr.io/distroless/static-debian12:nonroot
-ARG VERSION=dev
+ARG VERSION=
 ARG REVISION=unknown
 LABEL org.opencontainers.image.title="opsd" \
       org.opencontainers.image.description="opsd, the cloud engineering operations daemon for AWS" \

@@ -2,7 +2,8 @@
 
 GO            ?= go
 STATICCHECK   ?= $(shell command -v staticcheck 2>/dev/null || echo $(shell $(GO) env GOPATH)/bin/staticcheck)
-# The release from git tags, the commit and its day (scripts/version.sh).
+# The version from the VERSION file (v0.2.0 built from the release commit,
+# v0.2.0-dev+abc1234 between releases), the commit and its day (scripts/version.sh).
 VERSION       ?= $(shell scripts/version.sh version)
 COMMIT        ?= $(shell scripts/version.sh commit)
 BUILD_DATE    ?= $(shell scripts/version.sh date)

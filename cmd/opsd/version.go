@@ -8,9 +8,10 @@ import (
 )
 
 // version, commit and date are set at build time, as make build, make image
-// and make release do:
+// and make release do with what scripts/version.sh says (the version from
+// the VERSION file at the top of the repository):
 //
-//	-ldflags "-X main.version=v0.1.0 -X main.commit=abc1234 -X main.date=2026-12-03"
+//	-ldflags "-X main.version=v0.2.0 -X main.commit=abc1234 -X main.date=2026-12-03"
 //
 // Left unset, they are read from the build information the Go toolchain
 // records (see [currentBuild]).
@@ -22,7 +23,8 @@ var (
 
 // build says which opsd this is.
 type build struct {
-	// Version is the release, from git tags (git describe --tags).
+	// Version is the version from VERSION: v0.2.0 from the release commit,
+	// v0.2.0-dev+abc1234 from a commit between releases (scripts/version.sh).
 	Version string
 	// Commit is the abbreviated git commit the binary was built from.
 	Commit string
@@ -30,7 +32,7 @@ type build struct {
 	Date string
 }
 
-// String is what opsd version prints: opsd v0.1.0 (commit abc1234, built 2026-12-03).
+// String is what opsd version prints: opsd v0.2.0 (commit abc1234, built 2026-12-03).
 func (b build) String() string {
 	return fmt.Sprintf("opsd %s (commit %s, built %s)", b.Version, b.Commit, b.Date)
 }
@@ -43,8 +45,11 @@ func currentBuild() build {
 }
 
 // resolveBuild fills what the linker flags left unset from info: the
-// module version (go install ...@v0.1.0, or the toolchain's pseudo-version
-// from git), vcs.revision (with -dirty when vcs.modified) and vcs.time.
+// module version (go install ...@v0.2.0, or the toolchain's pseudo-version
+// from git above a release tag), vcs.revision (with -dirty when
+// vcs.modified) and vcs.time. A v0.0.0- pseudo-version, which only says no
+// tag is below the commit, is "dev": the VERSION file is not in the build
+// information, so without the Makefile a build says dev and its commit.
 // What neither gives is "dev" or "unknown".
 func resolveBuild(version, commit, date string, info *debug.BuildInfo) build {
 	b := build{Version: version, Commit: commit, Date: date}
@@ -56,7 +61,7 @@ func resolveBuild(version, commit, date string, info *debug.BuildInfo) build {
 	}
 	if b.Version == "" || b.Version == "dev" {
 		b.Version = "dev"
-		if info != nil && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		if info != nil && info.Main.Version != "" && info.Main.Version != "(devel)" && !strings.HasPrefix(info.Main.Version, "v0.0.0-") {
 			b.Version = info.Main.Version
 		}
 	}

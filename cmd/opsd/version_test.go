@@ -16,7 +16,11 @@ func TestResolveBuild(t *testing.T) {
 			{Key: "vcs.modified", Value: "true"},
 		},
 	}
-	installed := &debug.BuildInfo{Main: debug.Module{Path: "github.com/opsd-dev/opsd", Version: "v0.1.0"}}
+	installed := &debug.BuildInfo{Main: debug.Module{Path: "github.com/opsd-dev/opsd", Version: "v0.2.0"}}
+	aboveTag := &debug.BuildInfo{
+		Main:     debug.Module{Path: "github.com/opsd-dev/opsd", Version: "v0.2.1-0.20261203140311-ed7982dc6c63"},
+		Settings: []debug.BuildSetting{{Key: "vcs.revision", Value: "ed7982dc6c633eb63f37941263517618f5eebf43"}},
+	}
 	devel := &debug.BuildInfo{Main: debug.Module{Path: "github.com/opsd-dev/opsd", Version: "(devel)"}}
 	for _, tc := range []struct {
 		name                  string
@@ -24,9 +28,11 @@ func TestResolveBuild(t *testing.T) {
 		info                  *debug.BuildInfo
 		want                  string
 	}{
-		{"ldflags", "v0.1.0", "abc1234", "2026-12-03", vcs, "opsd v0.1.0 (commit abc1234, built 2026-12-03)"},
-		{"from vcs stamping", "dev", "", "", vcs, "opsd v0.0.0-20261203140311-ed7982dc6c63+dirty (commit ed7982d-dirty, built 2026-12-04)"},
-		{"go install @v0.1.0", "dev", "", "", installed, "opsd v0.1.0 (commit unknown, built unknown)"},
+		{"ldflags", "v0.2.0", "abc1234", "2026-12-03", vcs, "opsd v0.2.0 (commit abc1234, built 2026-12-03)"},
+		{"ldflags between releases", "v0.2.0-dev+abc1234", "abc1234", "2026-12-03", vcs, "opsd v0.2.0-dev+abc1234 (commit abc1234, built 2026-12-03)"},
+		{"vcs stamping, no tag below", "dev", "", "", vcs, "opsd dev (commit ed7982d-dirty, built 2026-12-04)"},
+		{"vcs stamping above a tag", "dev", "", "", aboveTag, "opsd v0.2.1-0.20261203140311-ed7982dc6c63 (commit ed7982d, built unknown)"},
+		{"go install @v0.2.0", "dev", "", "", installed, "opsd v0.2.0 (commit unknown, built unknown)"},
 		{"empty injected version", "", "abc1234", "2026-12-03", devel, "opsd dev (commit abc1234, built 2026-12-03)"},
 		{"nothing known", "dev", "", "", nil, "opsd dev (commit unknown, built unknown)"},
 	} {

@@ -2,7 +2,7 @@
 # ./deploy/terraform checks the names match), plus tags.
 
 variable "image_uri" {
-  description = "opsd's container image (make image; push it to ECR), e.g. 111111111111.dkr.ecr.eu-west-2.amazonaws.com/opsd:1.0.0."
+  description = "opsd's container image (make image; push it to ECR), e.g. 111111111111.dkr.ecr.eu-west-2.amazonaws.com/opsd:v0.2.0."
   type        = string
 }
 
