@@ -2,7 +2,7 @@
 // binary without a Docker engine, and writes it as an image tarball and,
 // optionally, an OCI image layout. make image runs it:
 //
-//	opsd-image -binary bin/opsd-linux-amd64 -version v0.1.0 -revision $(git rev-parse HEAD) \
+//	opsd-image -binary bin/opsd-linux-amd64 -version $(scripts/version.sh version) -revision $(git rev-parse HEAD) \
 //	    -created 2026-12-03T10:00:00Z -o bin/opsd-image.tar -layout bin/opsd-image.oci
 //
 // Push the result with crane (crane push bin/opsd-image.tar REPO:TAG) or
@@ -34,7 +34,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	binary := fs.String("binary", "", "the static linux opsd binary (CGO_ENABLED=0); its architecture is the image's")
 	caCerts := fs.String("ca-certs", "/etc/ssl/certs/ca-certificates.crt", "the CA bundle to install at "+imagebuild.CACertsPath)
 	config := fs.String("config", "deploy/image/opsd.yaml", "the configuration to install at "+imagebuild.ConfigPath)
-	version := fs.String("version", "", "the version, for the label and the tag (v0.1.0)")
+	version := fs.String("version", "", "the version, for the label and the tag: scripts/version.sh version, from VERSION (v0.2.0; v0.2.0-dev+abc1234 is tagged v0.2.0-dev-abc1234)")
 	revision := fs.String("revision", "", "the full git commit, for the revision label")
 	source := fs.String("source", imagebuild.DefaultSource, "the source repository, for the source label")
 	created := fs.String("created", "", "the creation time, RFC 3339 (default: now); the commit's time makes builds repeatable")
