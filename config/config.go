@@ -92,6 +92,9 @@ type HTTP struct {
 	// the load balancer's public key from
 	// public-keys.auth.elb.<region>.amazonaws.com.
 	ALBOIDCSigner string `koanf:"alb_oidc_signer"`
+	// History is how long the page at / keeps the actions opsd took or
+	// tried, in the state store (at most its 1000 newest, 300 KiB).
+	History time.Duration `koanf:"history"`
 }
 
 // Notify configures where people hear from opsd.

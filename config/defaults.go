@@ -22,7 +22,7 @@ func Default() Config {
 			CallTimeout: 30 * time.Second,
 			MaxAttempts: 5,
 		},
-		HTTP: HTTP{Listen: "127.0.0.1:9102"},
+		HTTP: HTTP{Listen: "127.0.0.1:9102", History: 7 * 24 * time.Hour},
 		Notify: Notify{PagerDuty: PagerDuty{
 			EventsURL:              "https://events.pagerduty.com",
 			ProductionEnvironments: []string{"production", "prod"},

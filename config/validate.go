@@ -54,6 +54,9 @@ func (c *Config) Validate() *ValidationError {
 			add("http.alb_oidc_signer", "%q is not a load balancer ARN (arn:aws:elasticloadbalancing:<region>:<account>:loadbalancer/app/…)", s)
 		}
 	}
+	if c.HTTP.History < time.Hour {
+		add("http.history", "must be at least 1h, got %s", c.HTTP.History)
+	}
 	p = append(p, c.Notify.validate()...)
 	if c.Scheduler.GracePeriod < 0 {
 		add("scheduler.grace_period", "must not be negative, got %s", c.Scheduler.GracePeriod)
