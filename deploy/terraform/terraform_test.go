@@ -58,7 +58,7 @@ func hubResources(account, region, table, bucket string) map[string]cty.Value {
 
 // hubRequired are the hub's variables without defaults.
 var hubRequired = map[string]cty.Value{
-	"image_uri":          cty.StringVal("111111111111.dkr.ecr.eu-west-2.amazonaws.com/opsd:1.0.0"),
+	"image_uri":          cty.StringVal("111111111111.dkr.ecr.eu-west-2.amazonaws.com/opsd:v0.2.0"),
 	"subnet_ids":         strList("subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"),
 	"security_group_ids": strList("sg-0ccccccccccccccccc"),
 	"external_id":        cty.StringVal("opsd-external-id"),
@@ -402,7 +402,9 @@ func TestHubEnvironmentIsConfig(t *testing.T) {
 // templates' parameters and outputs (CamelCase → snake_case), beside a few
 // that only Terraform has.
 func TestSameAsTemplates(t *testing.T) {
-	for dir, extra := range map[string][]string{"hub": {"tags"}, "member-role": {"tags", "existing_role_name"}} {
+	// The stack's name names hub.yaml's cluster, service, family and log
+	// group; the hub module has name and log_group_name for them.
+	for dir, extra := range map[string][]string{"hub": {"tags", "name", "log_group_name"}, "member-role": {"tags", "existing_role_name"}} {
 		m := loadModule(t, dir)
 		params, outputs := templateSections(t, "../cloudformation/"+dir+".yaml")
 		var want []string

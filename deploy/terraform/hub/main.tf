@@ -47,7 +47,7 @@ locals {
 }
 
 resource "aws_ecs_cluster" "opsd" {
-  name = "opsd"
+  name = var.name
   setting {
     name  = "containerInsights"
     value = "disabled"
@@ -56,7 +56,7 @@ resource "aws_ecs_cluster" "opsd" {
 }
 
 resource "aws_cloudwatch_log_group" "opsd" {
-  name              = "/ecs/opsd"
+  name              = var.log_group_name
   retention_in_days = var.log_retention_days
   tags              = merge(var.tags, var.log_retention_days == 180 ? {} : { "opsd:log-retention" = "exempt" })
 }
@@ -78,6 +78,12 @@ resource "aws_dynamodb_table" "lease" {
   server_side_encryption {
     enabled = true
   }
+  # The lease and every service's state: kept, as CloudFormation's
+  # DeletionPolicy: Retain keeps it. A plan that would destroy or replace
+  # it fails; remove this, or the table from the state, on purpose.
+  lifecycle {
+    prevent_destroy = true
+  }
   tags = merge(var.tags, { BackupPolicy = "Mgmt", Environment = "mgmt" })
 }
 
@@ -86,7 +92,11 @@ resource "aws_s3_bucket" "archive" {
   bucket = var.archive_bucket_name != "" ? var.archive_bucket_name : "opsd-dlq-archive-${local.account_id}-${local.region}"
   tags   = var.tags
 
+  # The archived dead-letter messages: kept, as CloudFormation retains the
+  # bucket; a plan that would destroy it (create_archive_bucket = false
+  # included) fails.
   lifecycle {
+    prevent_destroy = true
     precondition {
       condition     = var.organization_id != ""
       error_message = "organization_id is required with create_archive_bucket, for the bucket's policy."
@@ -168,7 +178,7 @@ resource "aws_s3_bucket_policy" "archive" {
 }
 
 resource "aws_ecs_task_definition" "opsd" {
-  family                   = "opsd"
+  family                   = var.name
   requires_compatibilities = ["FARGATE"]
   network_mode             = "awsvpc"
   cpu                      = var.cpu
@@ -219,7 +229,7 @@ resource "aws_ecs_task_definition" "opsd" {
 # Two tasks in different zones; ha elects one leader through the lease.
 # No load balancer: opsd serves nothing but its operations endpoint.
 resource "aws_ecs_service" "opsd" {
-  name                               = "opsd"
+  name                               = var.name
   cluster                            = aws_ecs_cluster.opsd.id
   task_definition                    = aws_ecs_task_definition.opsd.arn
   desired_count                      = 2

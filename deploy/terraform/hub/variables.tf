@@ -231,6 +231,22 @@ variable "organization_id" {
   }
 }
 
+variable "name" {
+  description = "The name of the ECS cluster, the ECS service and the task definition's family (CloudFormation uses the stack's name)."
+  type        = string
+  default     = "opsd"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9_-]{1,255}$", var.name))
+    error_message = "name is 1 to 255 letters, digits, hyphens and underscores (ECS's rule for cluster and service names)."
+  }
+}
+
+variable "log_group_name" {
+  description = "opsd's log group (CloudFormation's is /ecs/<stack name>)."
+  type        = string
+  default     = "/ecs/opsd"
+}
+
 variable "task_role_name" {
   description = "The name of opsd's own role (the task role), which the member roles trust (the member-role module's hub_role_name)."
   type        = string
