@@ -26,7 +26,8 @@ func TestPageInChromium(t *testing.T) {
 	url := srv.URL + "/?q=web-b"
 
 	dom := string(chromiumtest.Run(t, "--dump-dom", url))
-	for _, want := range []string{"i-b (web-b)", "no BackupPolicy tag", `id="running-chart"`, "Recent actions"} {
+	for _, want := range []string{"i-b (web-b)", "no BackupPolicy tag", `id="running-chart"`, "Recent actions",
+		`<td class="nw">Tue 24 Nov 19:05 UTC</td><td>shutdown</td>`, `<select name="status">`} {
 		if !strings.Contains(dom, want) {
 			t.Errorf("rendered DOM lacks %q", want)
 		}

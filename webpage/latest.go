@@ -11,8 +11,10 @@ import (
 )
 
 // Latest keeps the last result of each service's runs, and when it came,
-// for the page. It holds what the results hold; nothing is kept across a
-// restart but the chart's series (see [Series]).
+// for the page: the findings and pending actions of the last runs, and
+// what the search looks through. It holds what the results hold; what is
+// kept across a restart is the chart's series and the history of actions
+// (see [Series] and [History]).
 type Latest struct {
 	mu      sync.Mutex
 	results map[string]reconcile.Result
@@ -27,6 +29,12 @@ func (l *Latest) Observe(_ context.Context, at time.Time, res reconcile.Result) 
 		l.results, l.at = map[string]reconcile.Result{}, map[string]time.Time{}
 	}
 	l.results[res.Service], l.at[res.Service] = res, at
+}
+
+// Owners is what the latest results say of each resource's owner.
+func (l *Latest) Owners() Owners {
+	results, _ := l.All()
+	return ownersOf(results)
 }
 
 // All returns the latest result of every service, by service name, with

@@ -8,11 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"github.com/opsd-dev/opsd/audit"
 	"github.com/opsd-dev/opsd/reconcile"
 	"github.com/opsd-dev/opsd/scheduler"
 )
 
-// maxRecent is how many recent actions the page lists.
+// maxRecent is how many rows the page lists in each of its tables of
+// actions: the history (after the filters) and the last runs' findings.
 const maxRecent = 200
 
 // Source is what the page reads.
@@ -21,7 +23,7 @@ type Source struct {
 	Jobs func() []scheduler.JobStatus
 	// Latest holds each service's last result.
 	Latest *Latest
-	// Series holds the chart's points.
+	// Series holds the chart's points and the history of actions.
 	Series *Series
 	// Location is the daemon's timezone, for the times shown.
 	Location *time.Location
@@ -29,7 +31,8 @@ type Source struct {
 	Version string
 }
 
-// Handler serves the page at / (GET; ?q= searches).
+// Handler serves the page at / (GET; ?q= searches; ?service=, ?account=,
+// ?application= and ?status= filter the history of actions).
 func Handler(src Source) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		v := src.view(r)
@@ -43,14 +46,24 @@ func Handler(src Source) http.Handler {
 
 // view is what the template shows.
 type view struct {
-	Query     string
-	Matches   []resourceView
-	Searched  bool
-	Jobs      []jobView
-	Recent    []reconcile.Action
-	MoreNotes string
-	Chart     chart
-	Version   string
+	Query    string
+	Matches  []resourceView
+	Searched bool
+	Jobs     []jobView
+	// Recent is the history, filtered, newest first.
+	Recent     []rowView
+	RecentNote string
+	Period     string
+	Capped     string
+	Filtered   bool
+	Fields     []field
+	// Pending are the last runs' findings and what they left for later,
+	// but the audit's, which Audit sums up.
+	Pending     []rowView
+	PendingNote string
+	Audit       auditSummary
+	Chart       chart
+	Version     string
 }
 
 type jobView struct {
@@ -58,12 +71,10 @@ type jobView struct {
 	Running                                        bool
 }
 
-// resourceView is one resource found by the search, with what each
-// service says of it.
-type resourceView struct {
-	Title   string
-	Where   string
-	Actions []reconcile.Action
+// rowView is a row with its time as the page shows it.
+type rowView struct {
+	Row
+	When string
 }
 
 func (src Source) view(r *http.Request) view {
@@ -77,7 +88,9 @@ func (src Source) view(r *http.Request) view {
 		}
 		return t.In(loc).Format("Mon 2 Jan 15:04 MST")
 	}
-	v := view{Query: strings.TrimSpace(r.URL.Query().Get("q")), Version: src.Version}
+	toView := func(r Row) rowView { return rowView{Row: r, When: show(r.At)} }
+	q := r.URL.Query()
+	v := view{Query: strings.TrimSpace(q.Get("q")), Version: src.Version}
 	if src.Jobs != nil {
 		for _, j := range src.Jobs() {
 			jv := jobView{Name: j.Name, Cron: j.Cron, Next: show(j.NextRun), Running: j.Running, Last: "-"}
@@ -89,28 +102,81 @@ func (src Source) view(r *http.Request) view {
 		}
 	}
 	var results []reconcile.Result
+	var at map[string]time.Time
 	if src.Latest != nil {
-		results, _ = src.Latest.All()
+		results, at = src.Latest.All()
 	}
+	var rows []Row
+	keep := DefaultHistoryPeriod
+	if src.Series != nil {
+		var capped time.Time
+		rows, keep, capped = src.Series.History().Rows(r.Context())
+		if !capped.IsZero() {
+			v.Capped = fmt.Sprintf("Actions up to %s were dropped, though within the period, to keep the record small (at most %d rows, %d KiB).", show(capped), maxHistoryRows, maxHistoryBytes>>10)
+		}
+	}
+	v.Period = periodText(keep)
+	f := filterOf(q)
+	v.Filtered, v.Fields = f.set(), f.fields(rows)
+	for _, row := range f.apply(rows) {
+		v.Recent = append(v.Recent, toView(row))
+	}
+	v.Recent, v.RecentNote = capRows(v.Recent, "older; narrow them with the filters")
 	for _, res := range results {
+		if res.Service == audit.ServiceName {
+			v.Audit = summarizeAudit(res, show(at[res.Service]))
+			continue
+		}
 		for _, a := range res.Actions {
-			if a.Status != reconcile.Planned || a.Action != "none" {
-				v.Recent = append(v.Recent, a)
+			if pending(a) {
+				row := Row{At: at[res.Service], Service: a.Service, Account: a.Account, Region: a.Region, Resource: a.Resource,
+					Name: nameOf(a), Action: a.Action, Reason: a.Reason, Status: a.Status, Error: a.Error}
+				v.Pending = append(v.Pending, toView(row))
 			}
 		}
 	}
-	if n := len(v.Recent); n > maxRecent {
-		v.MoreNotes = fmt.Sprintf("and %d more; search to narrow them", n-maxRecent)
-		v.Recent = v.Recent[:maxRecent]
-	}
+	v.Pending, v.PendingNote = capRows(v.Pending, "more; search to narrow them")
 	if v.Query != "" {
 		v.Searched = true
-		v.Matches = search(results, v.Query)
+		known := ownersOf(results)
+		v.Matches = search(results, rows, known, v.Query, toView)
 	}
 	if src.Series != nil {
 		v.Chart = newChart(src.Series.Points(r.Context()), loc)
 	}
 	return v
+}
+
+// pending says whether a last run's action is one the page lists as
+// waiting: a finding, or an action left planned (not none), which did
+// not go into the history.
+func pending(a reconcile.Action) bool {
+	return !kept(a) && (a.Status != reconcile.Planned || a.Action != "none")
+}
+
+// capRows keeps the first maxRecent rows and says how many more there are.
+func capRows(rows []rowView, more string) ([]rowView, string) {
+	if n := len(rows); n > maxRecent {
+		return rows[:maxRecent], fmt.Sprintf("and %d %s", n-maxRecent, more)
+	}
+	return rows, ""
+}
+
+// periodText says a period as people do: "7 days", "36 hours".
+func periodText(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n == 1 {
+			return "1 " + unit
+		}
+		return fmt.Sprintf("%d %ss", n, unit)
+	}
+	switch {
+	case d%(24*time.Hour) == 0:
+		return plural(int64(d/(24*time.Hour)), "day")
+	case d%time.Hour == 0:
+		return plural(int64(d/time.Hour), "hour")
+	}
+	return d.String()
 }
 
 func countsText(c map[string]int) string {
@@ -119,52 +185,4 @@ func countsText(c map[string]int) string {
 		parts = append(parts, fmt.Sprintf("%d %s", c[k], k))
 	}
 	return strings.Join(parts, ", ")
-}
-
-// search finds the resources whose id, Name, account, application or team
-// matches q (case-insensitive; the id and name by substring), and groups
-// each one's actions across the services.
-func search(results []reconcile.Result, q string) []resourceView {
-	q = strings.ToLower(q)
-	byKey := map[string]*resourceView{}
-	var order []string
-	for _, res := range results {
-		for _, a := range res.Actions {
-			if !matches(a, q) {
-				continue
-			}
-			key := a.Account + "/" + a.Region + "/" + a.Resource
-			rv := byKey[key]
-			if rv == nil {
-				title := a.Resource
-				if n := a.Details["name"]; n != "" && n != title {
-					title += " (" + n + ")"
-				}
-				rv = &resourceView{Title: title, Where: "account " + a.Account + " region " + a.Region}
-				byKey[key] = rv
-				order = append(order, key)
-			}
-			rv.Actions = append(rv.Actions, a)
-		}
-	}
-	slices.Sort(order)
-	out := make([]resourceView, 0, len(order))
-	for _, k := range order {
-		out = append(out, *byKey[k])
-	}
-	return out
-}
-
-func matches(a reconcile.Action, q string) bool {
-	for _, s := range []string{a.Resource, a.Details["name"], a.Details["arn"]} {
-		if s != "" && strings.Contains(strings.ToLower(s), q) {
-			return true
-		}
-	}
-	for _, s := range []string{a.Account, a.Details["application"], a.Details["team_email"], a.Details["environment"]} {
-		if strings.ToLower(s) == q {
-			return true
-		}
-	}
-	return false
 }

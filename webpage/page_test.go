@@ -30,8 +30,9 @@ func shutdownResult(running, stopped int) reconcile.Result {
 	return res
 }
 
-// testSource is a page source with a shutdown and a backup result and a
-// week of hourly points, kept in a state store.
+// testSource is a page source with a shutdown and a backup result, a week
+// of hourly points and the history of the last run's stops, kept in a
+// state store.
 func testSource(t *testing.T) (Source, state.Keeper) {
 	t.Helper()
 	store := state.NewTolerant(state.NewMemory(), nil)
@@ -46,9 +47,13 @@ func testSource(t *testing.T) (Source, state.Keeper) {
 		}
 		series.Observe(ctx, at, shutdownResult(running, 4-running))
 	}
-	latest.Observe(ctx, t0, shutdownResult(1, 3))
-	latest.Observe(ctx, t0, reconcile.Result{Service: "backup", Actions: []reconcile.Action{{Service: "backup", Account: "111111111111", Region: "eu-west-2",
-		Resource: "i-b", Action: "report", Status: reconcile.Reported, Reason: "no BackupPolicy tag", Details: map[string]string{"name": "web-b"}}}})
+	backup := reconcile.Result{Service: "backup", Actions: []reconcile.Action{{Service: "backup", Account: "111111111111", Region: "eu-west-2",
+		Resource: "i-b", Action: "report", Status: reconcile.Reported, Reason: "no BackupPolicy tag", Details: map[string]string{"name": "web-b"}}}}
+	// As the daemon does with each run's result (daemon/page.go).
+	for _, res := range []reconcile.Result{shutdownResult(1, 3), backup} {
+		latest.Observe(ctx, t0, res)
+		series.History().Observe(ctx, t0, res, 0, latest.Owners())
+	}
 	jobs := func() []scheduler.JobStatus {
 		return []scheduler.JobStatus{{Name: "shutdown", Cron: "*/5 * * * *", NextRun: t0.Add(5 * time.Minute),
 			LastRun: &scheduler.Run{Job: "shutdown", Start: t0, End: t0.Add(time.Second), Outcome: scheduler.OutcomeOK, Counts: map[string]int{"done": 3}}}}

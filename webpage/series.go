@@ -23,16 +23,29 @@ type Point struct {
 
 // Series keeps the last week of hourly points from the shutdown service's
 // results, in the state store when there is one, so the chart survives a
-// restart and a failover.
+// restart and a failover. Beside it, in the same store, is the page's
+// history of actions (see [Series.History]).
 type Series struct {
-	mu     sync.Mutex
-	points []Point
-	store  state.Keeper
-	loaded bool
+	mu      sync.Mutex
+	points  []Point
+	store   state.Keeper
+	loaded  bool
+	history *History
 }
 
-// NewSeries returns a series kept in store (nil: memory only).
-func NewSeries(store state.Keeper) *Series { return &Series{store: store} }
+// NewSeries returns a series kept in store (nil: memory only), with the
+// history of actions kept there too.
+func NewSeries(store state.Keeper) *Series { return &Series{store: store, history: NewHistory(store)} }
+
+// History is the history of actions kept in the series' store.
+func (s *Series) History() *History {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.history == nil {
+		s.history = NewHistory(s.store)
+	}
+	return s.history
+}
 
 const seriesKind, seriesKey = "webpage", "running-by-hour"
 
