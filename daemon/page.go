@@ -9,8 +9,10 @@ import (
 )
 
 // observe is what happens with each scheduled run's result: paging
-// (env.Observe), and the page's record of the last result of each service
-// and of the scheduled resources running by hour.
+// (env.Observe), and the page's records: the last result of each service,
+// the scheduled resources running by hour, and the history of actions
+// over http.history, with each resource's owner as the last results say
+// it.
 func (d *daemon) observe(env *Env) func(context.Context, reconcile.Request, reconcile.Result) {
 	return func(ctx context.Context, req reconcile.Request, res reconcile.Result) {
 		if d.lease != nil {
@@ -26,7 +28,17 @@ func (d *daemon) observe(env *Env) func(context.Context, reconcile.Request, reco
 		}
 		d.latest.Observe(ctx, req.Now, res)
 		d.series.Observe(ctx, req.Now, res)
+		d.series.History().Observe(ctx, req.Now, res, historyPeriod(env), d.latest.Owners())
 	}
+}
+
+// historyPeriod is how long the page keeps the actions opsd took:
+// http.history, or the page's default.
+func historyPeriod(env *Env) time.Duration {
+	if env == nil || env.Config == nil || env.Config.HTTP.History <= 0 {
+		return webpage.DefaultHistoryPeriod
+	}
+	return env.Config.HTTP.History
 }
 
 // location is the configured timezone, for the page's times.

@@ -1,13 +1,18 @@
 package daemon
 
 import (
+	"context"
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/opsd-dev/opsd/reconcile"
 )
 
 // The daemon serves the page for people at /: its jobs with their next
@@ -124,5 +129,66 @@ scheduler: {grace_period: 10s}
 	}
 	if resp := do("/status", map[string]string{"Cookie": session.Name + "=" + session.Value}); resp.StatusCode != http.StatusOK {
 		t.Errorf("GET /status with the session cookie: %s", resp.Status)
+	}
+}
+
+// actingService reports the same actions every run.
+type actingService struct {
+	name    string
+	actions []reconcile.Action
+}
+
+func (s *actingService) Name() string           { return s.name }
+func (s *actingService) Schedule() string       { return "0 0 1 1 *" }
+func (s *actingService) Timeout() time.Duration { return time.Minute }
+func (s *actingService) Reconcile(context.Context, reconcile.Request) reconcile.Result {
+	return reconcile.Result{Service: s.name, Actions: s.actions}
+}
+
+// pageOnceRun is the page once the daemon's job has run.
+func pageOnceRun(t *testing.T, addr string) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get("http://" + addr + "/")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if body := string(b); strings.Contains(body, `<td class="ok">ok`) || time.Now().After(deadline) {
+			return body
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// The page lists what a run did, with its time, in its history of
+// actions; the history is in the state store, so the next daemon (a
+// restart, or the replica that leads next) still shows it after its own
+// runs did nothing.
+func TestDaemonPageKeepsTheHistoryOfActions(t *testing.T) {
+	yaml := `
+aws: {regions: [eu-west-2], endpoint_url: "%s"}
+http: {listen: "127.0.0.1:0", history: 48h}
+scheduler: {grace_period: 10s}
+state: {path: "` + filepath.Join(t.TempDir(), "state.db") + `"}
+`
+	stopped := regexp.MustCompile(`<tr><td class="nw">\w{3} \d+ \w{3} \d\d:\d\d \w+</td><td>stopper</td><td>111111111111</td><td>eu-west-2</td><td>i-1 \(web-1\)</td><td><span class="muted">not known</span></td><td>stop</td><td class="done">done</td><td>off period default</td></tr>`)
+	svc := &actingService{name: "stopper", actions: []reconcile.Action{
+		{Service: "stopper", Account: "111111111111", Region: "eu-west-2", Resource: "i-1", Action: "stop", Status: reconcile.Done, Reason: "off period default", Details: map[string]string{"name": "web-1"}},
+		{Service: "stopper", Account: "111111111111", Region: "eu-west-2", Resource: "i-2", Action: "none", Status: reconcile.Planned, Reason: "on period default"},
+	}}
+	for i, svc := range []*actingService{svc, {name: "stopper"}} {
+		r := startDaemon(t, yaml, svc)
+		body := pageOnceRun(t, r.addr)
+		r.signals <- syscall.SIGTERM
+		<-r.done
+		if !stopped.MatchString(body) {
+			t.Errorf("daemon %d: the page's recent actions lack the stop of i-1 with its time:\n%s", i+1, body)
+		}
+		if !strings.Contains(body, "over the last 2 days") || strings.Contains(body, "<td>i-2</td>") {
+			t.Errorf("daemon %d: the history does not say its period (http.history: 48h), or lists a planned nothing", i+1)
+		}
 	}
 }
