@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 )
 
@@ -18,10 +19,12 @@ type actor struct {
 }
 
 // run carries out every change that acts, recording on each whether it
-// was done or how it failed. Alarms are deleted in batches; everything
-// else one at a time, so one failure fails only itself.
-func (a actor) run(ctx context.Context, changes []*Change) {
-	var deletes []*Change
+// was done or how it failed, and returns the agent commands sent. Alarms
+// are deleted in batches and agent commands sent in batches, after the
+// parameters they configure from; everything else one at a time, so one
+// failure fails only itself.
+func (a actor) run(ctx context.Context, changes []*Change) []AgentCommand {
+	var deletes, sends []*Change
 	for _, c := range changes {
 		if !c.acts() {
 			continue
@@ -34,6 +37,11 @@ func (a actor) run(ctx context.Context, changes []*Change) {
 		case c.Object == ObjectAlarm && c.Op == OpDelete:
 			deletes = append(deletes, c)
 			continue
+		case c.Object == ObjectCommand:
+			sends = append(sends, c)
+			continue
+		case c.Object == ObjectParameter:
+			c.err = a.putParameter(ctx, c)
 		case c.Object == ObjectAlarm:
 			c.err = a.putAlarm(ctx, c)
 		case c.Object == ObjectDashboard:
@@ -50,6 +58,7 @@ func (a actor) run(ctx context.Context, changes []*Change) {
 		c.done = c.err == nil
 	}
 	a.deleteAlarms(ctx, deletes)
+	sent := a.sendAgentCommands(ctx, withParameters(changes, sends))
 	for _, c := range changes {
 		if !c.acts() {
 			continue
@@ -61,4 +70,26 @@ func (a actor) run(ctx context.Context, changes []*Change) {
 			a.log.InfoContext(ctx, "monitor change done", attrs...)
 		}
 	}
+	return sent
+}
+
+// withParameters returns the agent commands whose configuration parameter
+// was not to be written or was written; a configure command of a platform
+// whose parameter failed is failed without being sent.
+func withParameters(changes, sends []*Change) []*Change {
+	failed := map[string]error{}
+	for _, c := range changes {
+		if c.Object == ObjectParameter && c.err != nil {
+			failed[c.Name] = c.err
+		}
+	}
+	var out []*Change
+	for _, c := range sends {
+		if err := failed[AgentParameterName(c.step.platform)]; err != nil && c.step.step == stepConfigure {
+			c.err = fmt.Errorf("configure not sent: %w", err)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }

@@ -71,7 +71,9 @@ func (pl *planning) ec2Alarms(r *Resource, st standing) {
 			pl.unwanted[a.Name] = "instance publishes no EBSIOBalance% (only instance types with burstable EBS performance do)"
 		}
 	}
-	if len(silent) > 0 && pl.obs.MetricsListed {
+	// An instance publishing nothing while opsd installs the agent is
+	// told about by the agent's plan.
+	if len(silent) > 0 && pl.obs.MetricsListed && (!pl.installs(r) || pl.agentReporting(r)) {
 		pl.reports = append(pl.reports, report(r.Ref, fmt.Sprintf(
 			"the CloudWatch agent publishes no %s for this instance (namespace %s): no %s alarm until it does; install and configure the agent",
 			strings.Join(quoteAll(silent), " or "), pl.cfg.Agent.Namespace, strings.Join(alarmWords(silent, mem.name), " or ")), resourceDetails(r)))

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/synthetics"
 	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
 )
@@ -91,7 +92,21 @@ type SQSAPI interface {
 	ListQueueTags(ctx context.Context, in *sqs.ListQueueTagsInput, optFns ...func(*sqs.Options)) (*sqs.ListQueueTagsOutput, error)
 }
 
+// SSMAPI is the part of Systems Manager the monitor service calls: the
+// agent's configuration parameters and its install and configure
+// commands.
+type SSMAPI interface {
+	GetParameters(ctx context.Context, in *ssm.GetParametersInput, optFns ...func(*ssm.Options)) (*ssm.GetParametersOutput, error)
+	ListTagsForResource(ctx context.Context, in *ssm.ListTagsForResourceInput, optFns ...func(*ssm.Options)) (*ssm.ListTagsForResourceOutput, error)
+	PutParameter(ctx context.Context, in *ssm.PutParameterInput, optFns ...func(*ssm.Options)) (*ssm.PutParameterOutput, error)
+	DescribeInstanceInformation(ctx context.Context, in *ssm.DescribeInstanceInformationInput, optFns ...func(*ssm.Options)) (*ssm.DescribeInstanceInformationOutput, error)
+	ListCommands(ctx context.Context, in *ssm.ListCommandsInput, optFns ...func(*ssm.Options)) (*ssm.ListCommandsOutput, error)
+	ListCommandInvocations(ctx context.Context, in *ssm.ListCommandInvocationsInput, optFns ...func(*ssm.Options)) (*ssm.ListCommandInvocationsOutput, error)
+	SendCommand(ctx context.Context, in *ssm.SendCommandInput, optFns ...func(*ssm.Options)) (*ssm.SendCommandOutput, error)
+}
+
 var (
+	_ SSMAPI        = (*ssm.Client)(nil)
 	_ CloudWatchAPI = (*cloudwatch.Client)(nil)
 	_ LogsAPI       = (*cloudwatchlogs.Client)(nil)
 	_ EC2API        = (*ec2.Client)(nil)
@@ -114,6 +129,7 @@ type Clients struct {
 	Synthetics SyntheticsAPI
 	SNS        SNSAPI
 	SQS        SQSAPI
+	SSM        SSMAPI
 }
 
 // NewClients returns the SDK's clients for cfg: the default
@@ -137,5 +153,6 @@ func NewClients(cfg aws.Config) Clients {
 		Synthetics: synthetics.NewFromConfig(cfg),
 		SNS:        sns.NewFromConfig(cfg),
 		SQS:        sqs.NewFromConfig(cfg),
+		SSM:        ssm.NewFromConfig(cfg),
 	}
 }

@@ -17,6 +17,12 @@ const (
 	ObjectMetricFilter Object = "metric-filter"
 	ObjectSubscription Object = "event-subscription"
 	ObjectTopic        Object = "delivery-logging"
+	// ObjectParameter is the SSM parameter holding a platform's agent
+	// configuration.
+	ObjectParameter Object = "agent-parameter"
+	// ObjectCommand is an SSM command installing or configuring the
+	// CloudWatch agent on one instance.
+	ObjectCommand Object = "agent-command"
 	// ObjectNone is a report about a resource or a target: nothing is
 	// changed.
 	ObjectNone Object = ""
@@ -33,6 +39,7 @@ const (
 	OpDelete Op = "delete"
 	OpSet    Op = "set"
 	OpEnable Op = "enable"
+	OpSend   Op = "send"
 	// OpReport changes nothing: it is a finding that needs a person.
 	OpReport Op = "report"
 )
@@ -61,6 +68,8 @@ type Change struct {
 	subscription *EventSubscription // ObjectSubscription create, update (desired)
 	current      *EventSubscription // ObjectSubscription update (observed)
 	attributes   []topicAttribute   // ObjectTopic
+	value        string             // ObjectParameter create, update
+	step         *agentStep         // ObjectCommand
 
 	// err is the failure of acting on it; done says it was carried out.
 	err  error

@@ -56,6 +56,15 @@ import "time"
 //	    dimensions: [InstanceId]     # the agent's append_dimensions keys; preferred when an instance publishes several sets
 //	    linux_disk_path: /           # disk_used_percent is alarmed for this mount point only
 //	    windows_disk: "C:"           # LogicalDisk % Free Space is alarmed for this drive only
+//	    install:                     # the agent put in place through SSM on watched, SSM-managed instances
+//	      enabled: false             # true: keep the configuration in SSM parameter AmazonCloudWatch-opsd-<platform>,
+//	                                 # send AWS-ConfigureAWSPackage (install) then AmazonCloudWatch-ManageAgent
+//	                                 # (configure from that parameter) to instances publishing no agent metrics
+//	      platforms: [windows, linux]
+//	      max_concurrency: "10%"     # the commands' rate controls
+//	      max_errors: "10%"
+//	      metrics_within: 30m        # an instance configured this long ago without metrics is reported, with the output
+//	      follow: 2m                 # how long a reconcile waits for an install to finish before configuring
 //	  rds_events:                    # one RDS event subscription per account and region, to the first alarm topic
 //	    enabled: true
 //	    name: opsd-rds-events
@@ -270,6 +279,39 @@ type Agent struct {
 	LinuxDiskPath string `koanf:"linux_disk_path"`
 	// WindowsDisk is the drive whose LogicalDisk % Free Space is alarmed.
 	WindowsDisk string `koanf:"windows_disk"`
+	// Install puts the agent in place through SSM.
+	Install AgentInstall `koanf:"install"`
+}
+
+// Platforms the agent is installed on.
+const (
+	PlatformWindows = "windows"
+	PlatformLinux   = "linux"
+)
+
+// AgentInstall is how opsd puts the CloudWatch agent in place: the
+// configuration it generates per platform is kept in the SSM parameter
+// AmazonCloudWatch-opsd-<platform>, and a watched, SSM-managed instance
+// that publishes no agent metrics is sent AWS-ConfigureAWSPackage
+// (AmazonCloudWatchAgent) and then AmazonCloudWatch-ManageAgent
+// (configure from that parameter).
+type AgentInstall struct {
+	// Enabled keeps the parameters and sends the commands.
+	Enabled bool `koanf:"enabled"`
+	// Platforms are the platforms installed on: windows, linux.
+	Platforms []string `koanf:"platforms"`
+	// MaxConcurrency and MaxErrors are the commands' rate controls (a
+	// number or a percentage).
+	MaxConcurrency string `koanf:"max_concurrency"`
+	MaxErrors      string `koanf:"max_errors"`
+	// MetricsWithin is how long after its configure command an instance
+	// must publish agent metrics; one that does not is reported with the
+	// command's output.
+	MetricsWithin time.Duration `koanf:"metrics_within"`
+	// Follow is how long a reconcile waits for the install commands it
+	// sent to finish, to send the configure commands in the same run; 0
+	// leaves them to the next run.
+	Follow time.Duration `koanf:"follow"`
 }
 
 // RDSEvents is the RDS event subscription that sends DB instances' status
@@ -386,6 +428,13 @@ func DefaultConfig() Config {
 			Dimensions:    []string{"InstanceId"},
 			LinuxDiskPath: "/",
 			WindowsDisk:   "C:",
+			Install: AgentInstall{
+				Platforms:      []string{PlatformWindows, PlatformLinux},
+				MaxConcurrency: "10%",
+				MaxErrors:      "10%",
+				MetricsWithin:  30 * time.Minute,
+				Follow:         2 * time.Minute,
+			},
 		},
 		RDSEvents: RDSEvents{
 			Enabled:    true,

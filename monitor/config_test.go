@@ -266,6 +266,13 @@ monitor:
     dimensions: [InstanceId]
     linux_disk_path: /
     windows_disk: "C:"
+    install:
+      enabled: false
+      platforms: [windows, linux]
+      max_concurrency: "10%"
+      max_errors: "10%"
+      metrics_within: 30m
+      follow: 2m
   rds_events:
     enabled: true
     name: opsd-rds-events

@@ -21,6 +21,11 @@ type Resource struct {
 
 	// Windows is an EC2 instance running Windows.
 	Windows bool
+	// State is an EC2 instance's state (running, stopped…).
+	State string
+	// Group is the Auto Scaling group an EC2 instance belongs to (its
+	// aws:autoscaling:groupName tag), empty for none.
+	Group string
 	// Engine is a DB instance's engine (postgres, mysql, aurora-postgresql…).
 	Engine string
 	// AllocatedGiB is a DB instance's allocated storage.
@@ -145,4 +150,53 @@ type Observation struct {
 	// configuration, nil when there is none.
 	Subscription       *EventSubscription
 	SubscriptionListed bool
+
+	// Parameters are the agent configuration parameters that exist, by
+	// name (monitor.agent.install only).
+	Parameters       map[string]Parameter
+	ParametersListed bool
+	// Managed is SSM's PingStatus of each managed EC2 instance, by id.
+	Managed       map[string]string
+	ManagedListed bool
+	// AgentCommands are opsd's agent install and configure commands, with
+	// their invocations.
+	AgentCommands  []AgentCommand
+	CommandsListed bool
+}
+
+// Parameter is an SSM parameter as observed.
+type Parameter struct {
+	// Name is the parameter's name.
+	Name string
+	// Value is its value.
+	Value string
+	// Tags are its tags.
+	Tags map[string]string
+}
+
+// AgentCommand is one of opsd's SSM commands installing or configuring the
+// CloudWatch agent.
+type AgentCommand struct {
+	// ID is the command id.
+	ID string
+	// Document is the SSM document run.
+	Document string
+	// Comment names the run (see [agentComment]).
+	Comment string
+	// InstanceIDs are the instances it was sent to.
+	InstanceIDs []string
+	// Requested is when it was sent.
+	Requested time.Time
+	// Invocations are its invocations by instance id, with their status
+	// and output; nil when they were not read.
+	Invocations map[string]Invocation
+}
+
+// Invocation is a command's run on one instance.
+type Invocation struct {
+	// Status is the invocation's status: Pending, InProgress, Success,
+	// Failed, TimedOut, Cancelled…
+	Status string
+	// Output is the output of the step that failed, or the last step's.
+	Output string
 }

@@ -14,6 +14,9 @@ import (
 // nameTag is the tag AWS consoles show as a resource's name.
 const nameTag = "Name"
 
+// groupTag is the tag EC2 Auto Scaling puts on its group's instances.
+const groupTag = "aws:autoscaling:groupName"
+
 // instances lists the EC2 instances that are not terminated (or shutting
 // down): a stopped instance keeps its alarms.
 func (ob observer) instances(ctx context.Context) ([]*Resource, error) {
@@ -42,14 +45,19 @@ func instance(inst ec2types.Instance) *Resource {
 		tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
 	}
 	id := aws.ToString(inst.InstanceId)
-	return &Resource{
+	r := &Resource{
 		Kind:    KindEC2,
 		ID:      id,
 		Ref:     id,
 		Name:    tags[nameTag],
 		Tags:    tags,
 		Windows: isWindows(inst),
+		Group:   tags[groupTag],
 	}
+	if inst.State != nil {
+		r.State = string(inst.State.Name)
+	}
+	return r
 }
 
 // isWindows reports whether an instance runs Windows. DescribeInstances

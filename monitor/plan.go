@@ -46,12 +46,41 @@ type planning struct {
 	refs map[string]*Resource
 	// reports are findings about resources, in plan order.
 	reports []*Change
+	// agent is where the CloudWatch agent stands on each watched
+	// instance, by id.
+	agent map[string]agentState
 }
 
 // Plan returns the changes for obs, in a stable order: target reports,
-// alarms, dashboards, metric filters, the RDS event subscription, SNS
+// alarms, the agent's parameters and commands, dashboards, metric filters, the RDS event subscription, SNS
 // delivery logging, log retention, then reports about resources.
 func (p *Planner) Plan(obs *Observation) []*Change {
+	pl := p.start(obs)
+	var out []*Change
+	out = append(out, pl.resolveTopics()...)
+	pl.judgeResources()
+	pl.buildAlarms()
+	out = append(out, pl.alarmChanges()...)
+	out = append(out, pl.parameterChanges()...)
+	out = append(out, pl.agentChanges()...)
+	out = append(out, pl.dashboardChanges()...)
+	out = append(out, pl.filterChanges()...)
+	out = append(out, pl.subscriptionChanges()...)
+	out = append(out, pl.deliveryChanges()...)
+	out = append(out, pl.retentionChanges()...)
+	return append(out, pl.reports...)
+}
+
+// planAgent returns only the agent's commands and reports for obs: what
+// a reconcile following its install commands sends next.
+func (p *Planner) planAgent(obs *Observation) []*Change {
+	pl := p.start(obs)
+	pl.judgeResources()
+	return pl.agentChanges()
+}
+
+// start begins planning obs.
+func (p *Planner) start(obs *Observation) *planning {
 	pl := &planning{
 		cfg:       p.cfg,
 		obs:       obs,
@@ -68,17 +97,7 @@ func (p *Planner) Plan(obs *Observation) []*Change {
 	for _, g := range obs.LogGroups {
 		pl.logGroups[g.Name] = true
 	}
-	var out []*Change
-	out = append(out, pl.resolveTopics()...)
-	pl.judgeResources()
-	pl.buildAlarms()
-	out = append(out, pl.alarmChanges()...)
-	out = append(out, pl.dashboardChanges()...)
-	out = append(out, pl.filterChanges()...)
-	out = append(out, pl.subscriptionChanges()...)
-	out = append(out, pl.deliveryChanges()...)
-	out = append(out, pl.retentionChanges()...)
-	return append(out, pl.reports...)
+	return pl
 }
 
 // resolveTopics fills in the alarm topics for this account and region and

@@ -113,11 +113,15 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 // is still planned and acted on.
 func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, mode reconcile.Mode, now time.Time) (targetResult, error) {
 	c := s.deps.Clients(t.Config)
-	obs, err := observer{c: c, cfg: s.cfg, target: t}.observe(ctx)
+	ob := observer{c: c, cfg: s.cfg, target: t}
+	obs, err := ob.observe(ctx)
 	obs.Now, obs.Location = now, s.deps.Location
+	err = errors.Join(err, ob.observeAgent(ctx, obs, now, nil))
 	changes := s.planner.Plan(obs)
 	if mode == reconcile.Apply {
-		actor{c: c, cfg: s.cfg, log: s.log.With("account", t.Account, "region", t.Region)}.run(ctx, changes)
+		a := actor{c: c, cfg: s.cfg, log: s.log.With("account", t.Account, "region", t.Region)}
+		sent := a.run(ctx, changes)
+		changes = append(changes, s.follow(ctx, a, ob, obs, sent)...)
 	}
 	return targetResult{account: t.Account, region: t.Region, changes: changes}, err
 }

@@ -141,6 +141,9 @@ var titleOrder = []struct {
 	{"event-subscription update", "1 RDS event subscription updated", "%d RDS event subscriptions updated"},
 	{"event-subscription delete", "1 RDS event subscription deleted", "%d RDS event subscriptions deleted"},
 	{"delivery-logging enable", "delivery logging on for 1 topic", "delivery logging on for %d topics"},
+	{"agent-parameter create", "1 agent configuration parameter created", "%d agent configuration parameters created"},
+	{"agent-parameter update", "1 agent configuration parameter updated", "%d agent configuration parameters updated"},
+	{"agent-command send", "agent command sent to 1 instance", "agent commands sent to %d instances"},
 }
 
 func titleParts(counts map[string]int) []string {

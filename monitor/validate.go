@@ -243,6 +243,53 @@ func (a Agent) validate(path string) []error {
 	if strings.TrimSpace(a.WindowsDisk) == "" {
 		errs = append(errs, fieldErrorf(path+".windows_disk", "is empty (e.g. C:)"))
 	}
+	return append(errs, a.Install.validate(path+".install", a.Dimensions)...)
+}
+
+// rateControl is what SendCommand takes as MaxConcurrency and MaxErrors:
+// a number or a percentage.
+var rateControl = regexp.MustCompile(`^([0-9]{1,7}|[0-9]{1,2}%|100%)$`)
+
+// validate checks the install settings; the agent's dimensions must be
+// ones the agent fills in itself when opsd writes its configuration.
+func (in AgentInstall) validate(path string, dims []string) []error {
+	var errs []error
+	seen := map[string]bool{}
+	for i, p := range in.Platforms {
+		key := fmt.Sprintf("%s.platforms[%d]", path, i)
+		switch {
+		case p != PlatformWindows && p != PlatformLinux:
+			errs = append(errs, fieldErrorf(key, "%q is not a platform (windows, linux)", p))
+		case seen[p]:
+			errs = append(errs, fieldErrorf(key, "%q is listed twice", p))
+		}
+		seen[p] = true
+	}
+	if in.Enabled && len(in.Platforms) == 0 {
+		errs = append(errs, fieldErrorf(path+".platforms", "must list windows, linux or both when install is enabled"))
+	}
+	for _, f := range []struct{ key, v string }{{"max_concurrency", in.MaxConcurrency}, {"max_errors", in.MaxErrors}} {
+		if !rateControl.MatchString(f.v) {
+			errs = append(errs, fieldErrorf(path+"."+f.key, "%q is not a number or a percentage (10, 10%%)", f.v))
+		}
+	}
+	if in.MetricsWithin <= 0 {
+		errs = append(errs, fieldErrorf(path+".metrics_within", "must be positive, got %s", in.MetricsWithin))
+	}
+	if in.Follow < 0 {
+		errs = append(errs, fieldErrorf(path+".follow", "must not be negative, got %s", in.Follow))
+	}
+	if !in.Enabled {
+		return errs
+	}
+	if !slices.Contains(dims, dimInstanceID) {
+		errs = append(errs, fieldErrorf(strings.TrimSuffix(path, ".install")+".dimensions", "must include InstanceId when install is enabled: opsd's alarms are per instance"))
+	}
+	for i, d := range dims {
+		if _, ok := appendDimensionVariables[d]; !ok {
+			errs = append(errs, fieldErrorf(fmt.Sprintf("%s.dimensions[%d]", strings.TrimSuffix(path, ".install"), i), "%q is none the agent fills in (%s): opsd cannot write it in the agent's configuration", d, strings.Join(agentDimensionNames(), ", ")))
+		}
+	}
 	return errs
 }
 
