@@ -48,5 +48,8 @@ COPY deploy/image/opsd.yaml /etc/opsd/opsd.yaml
 # opsd's state directory (state.path), which the user must be able to write.
 COPY --from=build --chown=65532:65532 --chmod=0700 /out/state /var/lib/opsd
 USER 65532
+# As in the image make image builds: ask the daemon's /readyz, no shell needed.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
+    CMD ["/usr/local/bin/opsd", "healthcheck", "--config", "/etc/opsd/opsd.yaml"]
 ENTRYPOINT ["/usr/local/bin/opsd"]
 CMD ["run", "--config", "/etc/opsd/opsd.yaml"]

@@ -1,6 +1,7 @@
 package imagebuild
 
 import (
+	"encoding/json"
 	"errors"
 	"net"
 	"os"
@@ -8,8 +9,10 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The image's health check runs opsd healthcheck with the image's
@@ -66,5 +69,43 @@ func TestImageHealthcheckRunsOpsdHealthcheck(t *testing.T) {
 	var exit *exec.ExitError
 	if !errors.As(err, &exit) || exit.ExitCode() != 1 || !strings.Contains(string(out), "no daemon answers at http://"+free+"/readyz") {
 		t.Errorf("the image's health check with no daemon: %v, want exit 1 saying no daemon answers:\n%s", err, out)
+	}
+}
+
+// The Dockerfile's image has the same health check as this one.
+func TestDockerfileHealthcheckIsTheImages(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "Dockerfile"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.ReplaceAll(string(b), "\\\n", " ")
+	var line string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.HasPrefix(l, "HEALTHCHECK ") {
+			line = strings.Join(strings.Fields(l), " ")
+		}
+	}
+	if line == "" {
+		t.Fatal("the Dockerfile has no HEALTHCHECK")
+	}
+	opts, cmd, ok := strings.Cut(line, " CMD ")
+	if !ok {
+		t.Fatalf("HEALTHCHECK %q runs no CMD", line)
+	}
+	var argv []string
+	if err := json.Unmarshal([]byte(cmd), &argv); err != nil {
+		t.Fatalf("HEALTHCHECK CMD %q is not the exec (JSON) form the image without a shell needs: %v", cmd, err)
+	}
+	if want := HealthCommand()[1:]; !slices.Equal(argv, want) {
+		t.Errorf("HEALTHCHECK CMD %q, want %q", argv, want)
+	}
+	secs := func(d time.Duration) string { return strconv.Itoa(int(d.Seconds())) + "s" }
+	for _, want := range []string{
+		"--interval=" + secs(HealthInterval), "--timeout=" + secs(HealthTimeout),
+		"--start-period=" + secs(HealthStartPeriod), "--retries=" + strconv.Itoa(HealthRetries),
+	} {
+		if !strings.Contains(opts, want) {
+			t.Errorf("HEALTHCHECK %q lacks %s", opts, want)
+		}
 	}
 }
