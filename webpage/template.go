@@ -54,7 +54,7 @@ svg .on{fill:#2e7d32} svg .off{fill:#90a4ae} svg text{font-size:11px;fill:#555}
 {{else}}<tr><td colspan="9">{{if .Filtered}}No action matches these filters.{{else}}Nothing done in the last {{.Period}}.{{end}}</td></tr>{{end}}
 </table>{{with .RecentNote}}<p class="muted">{{.}}</p>{{end}}{{with .Capped}}<p class="muted">{{.}}</p>{{end}}
 <h2 id="findings">Findings of the last runs</h2>
-<p class="muted">What each service's last run found that needs a person, or left for later; the audit's are summed up below.</p>
+<p class="muted">What each service's last run found that needs a person, or left for later{{if .Audit.Ran}}; the audit's are summed up below{{end}}.</p>
 <table><tr><th>Run</th><th>Service</th><th>Account</th><th>Region</th><th>Resource</th><th>Action</th><th>Status</th><th>Why</th></tr>
 {{range .Pending}}<tr><td class="nw">{{.When}}</td><td>{{.Service}}</td><td>{{.Account}}</td><td>{{.Region}}</td><td>{{.Resource}}{{with .Name}} ({{.}}){{end}}</td><td>{{.Action}}</td><td class="{{.Status}}">{{.Status}}</td><td>{{.Reason}}{{if .Error}}<br><span class="failed">error: {{.Error}}</span>{{end}}</td></tr>
 {{else}}<tr><td colspan="8">Nothing.</td></tr>{{end}}
