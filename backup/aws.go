@@ -29,6 +29,35 @@ type BackupAPI interface {
 	ListProtectedResources(ctx context.Context, in *backup.ListProtectedResourcesInput, optFns ...func(*backup.Options)) (*backup.ListProtectedResourcesOutput, error)
 }
 
+// RestoreTestingAPI is the part of AWS Backup restore testing the backup
+// service calls: its plans and selections, their restore jobs, and the
+// validation result of each.
+type RestoreTestingAPI interface {
+	ListRestoreTestingPlans(ctx context.Context, in *backup.ListRestoreTestingPlansInput, optFns ...func(*backup.Options)) (*backup.ListRestoreTestingPlansOutput, error)
+	GetRestoreTestingPlan(ctx context.Context, in *backup.GetRestoreTestingPlanInput, optFns ...func(*backup.Options)) (*backup.GetRestoreTestingPlanOutput, error)
+	CreateRestoreTestingPlan(ctx context.Context, in *backup.CreateRestoreTestingPlanInput, optFns ...func(*backup.Options)) (*backup.CreateRestoreTestingPlanOutput, error)
+	UpdateRestoreTestingPlan(ctx context.Context, in *backup.UpdateRestoreTestingPlanInput, optFns ...func(*backup.Options)) (*backup.UpdateRestoreTestingPlanOutput, error)
+	ListRestoreTestingSelections(ctx context.Context, in *backup.ListRestoreTestingSelectionsInput, optFns ...func(*backup.Options)) (*backup.ListRestoreTestingSelectionsOutput, error)
+	GetRestoreTestingSelection(ctx context.Context, in *backup.GetRestoreTestingSelectionInput, optFns ...func(*backup.Options)) (*backup.GetRestoreTestingSelectionOutput, error)
+	CreateRestoreTestingSelection(ctx context.Context, in *backup.CreateRestoreTestingSelectionInput, optFns ...func(*backup.Options)) (*backup.CreateRestoreTestingSelectionOutput, error)
+	UpdateRestoreTestingSelection(ctx context.Context, in *backup.UpdateRestoreTestingSelectionInput, optFns ...func(*backup.Options)) (*backup.UpdateRestoreTestingSelectionOutput, error)
+	ListRestoreJobs(ctx context.Context, in *backup.ListRestoreJobsInput, optFns ...func(*backup.Options)) (*backup.ListRestoreJobsOutput, error)
+	PutRestoreValidationResult(ctx context.Context, in *backup.PutRestoreValidationResultInput, optFns ...func(*backup.Options)) (*backup.PutRestoreValidationResultOutput, error)
+	ListTags(ctx context.Context, in *backup.ListTagsInput, optFns ...func(*backup.Options)) (*backup.ListTagsOutput, error)
+}
+
+// InstanceStatusAPI is the EC2 call the restore probe of an instance
+// makes.
+type InstanceStatusAPI interface {
+	DescribeInstanceStatus(ctx context.Context, in *ec2.DescribeInstanceStatusInput, optFns ...func(*ec2.Options)) (*ec2.DescribeInstanceStatusOutput, error)
+}
+
+// MountTargetAPI is the EFS call the restore probe of a file system
+// makes.
+type MountTargetAPI interface {
+	DescribeMountTargets(ctx context.Context, in *efs.DescribeMountTargetsInput, optFns ...func(*efs.Options)) (*efs.DescribeMountTargetsOutput, error)
+}
+
 // DynamoDBAPI is the part of DynamoDB the backup service calls.
 type DynamoDBAPI interface {
 	ListTables(ctx context.Context, in *dynamodb.ListTablesInput, optFns ...func(*dynamodb.Options)) (*dynamodb.ListTablesOutput, error)
@@ -61,6 +90,10 @@ var (
 	_ EC2API      = (*ec2.Client)(nil)
 	_ RDSAPI      = (*rds.Client)(nil)
 	_ EFSAPI      = (*efs.Client)(nil)
+
+	_ RestoreTestingAPI = (*backup.Client)(nil)
+	_ InstanceStatusAPI = (*ec2.Client)(nil)
+	_ MountTargetAPI    = (*efs.Client)(nil)
 )
 
 // Clients are the AWS clients for one account and region.
@@ -70,16 +103,25 @@ type Clients struct {
 	EC2      EC2API
 	RDS      RDSAPI
 	EFS      EFSAPI
+	// RestoreTesting, InstanceStatus and MountTargets are used only when
+	// restore testing is enabled.
+	RestoreTesting RestoreTestingAPI
+	InstanceStatus InstanceStatusAPI
+	MountTargets   MountTargetAPI
 }
 
 // NewClients returns the SDK's clients for cfg: the default
 // [Deps.Clients].
 func NewClients(cfg aws.Config) Clients {
+	b, e, f := backup.NewFromConfig(cfg), ec2.NewFromConfig(cfg), efs.NewFromConfig(cfg)
 	return Clients{
-		Backup:   backup.NewFromConfig(cfg),
-		DynamoDB: dynamodb.NewFromConfig(cfg),
-		EC2:      ec2.NewFromConfig(cfg),
-		RDS:      rds.NewFromConfig(cfg),
-		EFS:      efs.NewFromConfig(cfg),
+		Backup:         b,
+		DynamoDB:       dynamodb.NewFromConfig(cfg),
+		EC2:            e,
+		RDS:            rds.NewFromConfig(cfg),
+		EFS:            f,
+		RestoreTesting: b,
+		InstanceStatus: e,
+		MountTargets:   f,
 	}
 }

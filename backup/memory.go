@@ -24,10 +24,29 @@ type memory struct {
 	lastCheck map[string]time.Time
 	// jobs are the backup jobs already told, by target: id → creation.
 	jobs map[string]map[string]time.Time
+	// probes are how long opsd's probe of each restore job's copy took,
+	// by restore job id: part of its time to usable.
+	probes map[string]time.Duration
 }
 
 func newMemory() *memory {
-	return &memory{told: map[string]map[string]bool{}, lastCheck: map[string]time.Time{}, jobs: map[string]map[string]time.Time{}}
+	return &memory{told: map[string]map[string]bool{}, lastCheck: map[string]time.Time{}, jobs: map[string]map[string]time.Time{},
+		probes: map[string]time.Duration{}}
+}
+
+// probeTime is how long opsd's probe of restore job id took; zero when
+// opsd did not probe it.
+func (m *memory) probeTime(id string) time.Duration {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.probes[id]
+}
+
+// setProbeTime remembers how long the probe of restore job id took.
+func (m *memory) setProbeTime(id string, d time.Duration) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.probes[id] = d
 }
 
 // fresh returns which of keys were not told before for topic in target,

@@ -36,6 +36,8 @@ type targetRun struct {
 	// is false when stores or protected resources could not be listed.
 	stale         []StaleBackup
 	staleComplete bool
+	// restore is restore testing's part; nil when it is off.
+	restore *restoreRun
 }
 
 // policyRun is one policy in one account and region.
@@ -143,7 +145,7 @@ func (r *targetRun) actions(mode reconcile.Mode, keys TagKeys, now time.Time) []
 		a.Details["policy"] = s.Policy
 		out = append(out, a)
 	}
-	return out
+	return append(out, r.restoreActions(mode)...)
 }
 
 // storeDetails adds what identifies a data store to an action's details.

@@ -31,7 +31,12 @@ type Service struct {
 	audit auditor
 	mem   *memory
 
+	// clock times restore probes; time.Now unless a test sets it.
+	clock func() time.Time
+
 	mu sync.Mutex
+	// evidence is restore testing's evidence from the last reconcile.
+	evidence []Evidence
 	// lastErrors are the target errors of the last Apply reconcile, so an
 	// account that cannot be reached is told once, not every run.
 	lastErrors map[string]bool
@@ -68,6 +73,7 @@ func New(cfg Config, deps Deps) (*Service, error) {
 		specs: specs,
 		audit: auditor{keys: cfg.Tags, policies: names, exempt: cfg.Audit.ExemptValues, production: cfg.ProductionEnvironments},
 		mem:   newMemory(),
+		clock: time.Now,
 	}, nil
 }
 
@@ -116,6 +122,7 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 			res.Actions = append(res.Actions, r.actions(req.Mode, s.cfg.Tags, req.Now)...)
 		}
 	}
+	s.keepEvidence(runs)
 	if req.Mode == reconcile.Apply {
 		s.logOutcomes(ctx, res.Actions)
 		s.notify(ctx, req, runs, res.Errors, &res)
@@ -151,6 +158,11 @@ func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, req re
 		sortFindings(run.findings)
 	}
 	run.auditComplete = storesComplete
+	if s.cfg.RestoreTesting.Enabled && c.RestoreTesting != nil {
+		if err := s.restoreTesting(ctx, c, run, stores, storesComplete, req); err != nil {
+			errs = append(errs, err)
+		}
+	}
 	if s.cfg.Health.Enabled {
 		if err := s.health(ctx, c, run, stores, storesComplete, req); err != nil {
 			errs = append(errs, err)
@@ -274,7 +286,11 @@ func (s *Service) notify(ctx context.Context, req reconcile.Request, runs []*tar
 	auditFresh := map[string]map[string]bool{}
 	newJobs := map[string][]types.BackupJob{}
 	newStale := map[string][]StaleBackup{}
+	restoreFresh := map[string]map[string]bool{}
 	for _, r := range runs {
+		if r.restore != nil {
+			restoreFresh[r.t.String()] = s.mem.fresh("restore", r.t.String(), r.restoreKeys(), r.restore.complete && !failedTargets[r.t.String()])
+		}
 		where := r.t.String()
 		enfFresh[where] = s.mem.fresh("enforcement", where, r.enforcementKeys(), !failedTargets[where])
 		var keys []string
@@ -310,6 +326,9 @@ func (s *Service) notify(ctx context.Context, req reconcile.Request, runs []*tar
 	}
 	if m, ok := summarizeHealth(newJobs, newStale, req.Now); ok {
 		m.Labels = healthLabels(runs, newJobs, newStale, s.cfg.Tags)
+		msgs = append(msgs, m)
+	}
+	if m, ok := summarizeRestore(runs, restoreFresh, s.cfg.Tags); ok {
 		msgs = append(msgs, m)
 	}
 	if s.deps.Notifier == nil {

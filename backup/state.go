@@ -20,6 +20,8 @@ type savedState struct {
 	LastCheck map[string]time.Time            `json:"last_check"`
 	Jobs      map[string]map[string]time.Time `json:"jobs"`
 	Errors    []string                        `json:"errors"`
+	// Probes are restore probe times by restore job id.
+	Probes map[string]time.Duration `json:"restore_probes,omitempty"`
 }
 
 // loadState replaces what the service remembers with the stored state,
@@ -61,6 +63,7 @@ func (m *memory) snapshot() savedState {
 	for k, jobs := range m.jobs {
 		st.Jobs[k] = maps.Clone(jobs)
 	}
+	st.Probes = maps.Clone(m.probes)
 	return st
 }
 
@@ -82,4 +85,6 @@ func (m *memory) restore(st savedState) {
 	for k, jobs := range st.Jobs {
 		m.jobs[k] = maps.Clone(jobs)
 	}
+	m.probes = map[string]time.Duration{}
+	maps.Copy(m.probes, st.Probes)
 }
