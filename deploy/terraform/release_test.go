@@ -50,7 +50,7 @@ func TestStateIsKept(t *testing.T) {
 	for _, key := range []string{"aws_dynamodb_table.lease", "aws_s3_bucket.archive"} {
 		var kept bool
 		for _, b := range m.resources[key].Body.Blocks {
-			if b.Type == "lifecycle" {
+			if _, ok := b.Body.Attributes["prevent_destroy"]; ok && b.Type == "lifecycle" {
 				kept = attr(t, nil, b, "prevent_destroy").True()
 			}
 		}
