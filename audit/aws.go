@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
@@ -24,7 +23,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
 	"github.com/aws/aws-sdk-go-v2/service/synthetics"
-	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
+
+	"github.com/opsd-dev/opsd/awsenv"
 )
 
 // Every call below is read-only: the assessment never changes anything,
@@ -216,17 +216,13 @@ func NewClients(cfg aws.Config) Clients {
 		Lambda:      lambda.NewFromConfig(cfg),
 		EC2:         ec2.NewFromConfig(cfg),
 		AutoScaling: autoscaling.NewFromConfig(cfg),
-		CloudWatch: cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
-			if emulated {
-				o.Protocol = awsjson.New10(cwschemas.GraniteServiceVersion20100801)
-			}
-		}),
-		Synthetics: synthetics.NewFromConfig(cfg),
-		Logs:       cloudwatchlogs.NewFromConfig(cfg),
-		SQS:        sqs.NewFromConfig(cfg),
-		EFS:        efs.NewFromConfig(cfg),
-		ELB:        elb.NewFromConfig(cfg),
-		ELBv2:      elbv2.NewFromConfig(cfg),
-		ACM:        acm.NewFromConfig(cfg),
+		CloudWatch:  awsenv.CloudWatch(cfg),
+		Synthetics:  synthetics.NewFromConfig(cfg),
+		Logs:        cloudwatchlogs.NewFromConfig(cfg),
+		SQS:         sqs.NewFromConfig(cfg),
+		EFS:         efs.NewFromConfig(cfg),
+		ELB:         elb.NewFromConfig(cfg),
+		ELBv2:       elbv2.NewFromConfig(cfg),
+		ACM:         acm.NewFromConfig(cfg),
 	}
 }

@@ -24,7 +24,10 @@ func Build(env *Env) ([]reconcile.Service, error) {
 		build   func() (reconcile.Service, error)
 	}{
 		{shutdown.ServiceName, c.Shutdown.Enabled, func() (reconcile.Service, error) {
-			return shutdown.New(c.Shutdown, serviceDeps[shutdown.Clients](env, shutdown.ServiceName))
+			cfg := c.Shutdown
+			// With monitor on, what shutdown stops has its alarms quiet.
+			cfg.SilenceAlarms = c.Monitor.Enabled
+			return shutdown.New(cfg, serviceDeps[shutdown.Clients](env, shutdown.ServiceName))
 		}},
 		{patching.ServiceName, c.Patching.Enabled, func() (reconcile.Service, error) {
 			return patching.New(c.Patching, serviceDeps[patching.Clients](env, patching.ServiceName))

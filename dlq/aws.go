@@ -5,10 +5,10 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
-	"github.com/aws/smithy-go/transport/http/protocol/awsjson"
+
+	"github.com/opsd-dev/opsd/awsenv"
 )
 
 // SQSAPI is the part of SQS the dlq service calls.
@@ -87,10 +87,4 @@ func newS3(cfg aws.Config, region string) *s3.Client {
 	})
 }
 
-func newCloudWatch(cfg aws.Config) *cloudwatch.Client {
-	return cloudwatch.NewFromConfig(cfg, func(o *cloudwatch.Options) {
-		if cfg.BaseEndpoint != nil {
-			o.Protocol = awsjson.New10(cwschemas.GraniteServiceVersion20100801)
-		}
-	})
-}
+func newCloudWatch(cfg aws.Config) *cloudwatch.Client { return awsenv.CloudWatch(cfg) }

@@ -23,6 +23,12 @@ type task struct {
 	// stuck is an EC2 start opsd made that the instance did not survive:
 	// it went back to stopped (an encrypted volume's KMS key, usually).
 	stuck bool
+	// alarmNote says what became of the resource's alarm actions before
+	// its stop (see [silencer]).
+	alarmNote string
+	// silencedSince, when set, is when opsd turned off the resource's
+	// alarm actions, which are still off well into its on period.
+	silencedSince time.Time
 }
 
 // acts reports whether the task changes the resource or its tags.

@@ -6,14 +6,18 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+
+	"github.com/opsd-dev/opsd/awsenv"
 )
 
 // EC2API is the part of EC2 the shutdown service calls.
 type EC2API interface {
 	DescribeInstances(ctx context.Context, in *ec2.DescribeInstancesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeInstancesOutput, error)
+	DescribeInstanceStatus(ctx context.Context, in *ec2.DescribeInstanceStatusInput, optFns ...func(*ec2.Options)) (*ec2.DescribeInstanceStatusOutput, error)
 	DescribeInstanceTypes(ctx context.Context, in *ec2.DescribeInstanceTypesInput, optFns ...func(*ec2.Options)) (*ec2.DescribeInstanceTypesOutput, error)
 	StopInstances(ctx context.Context, in *ec2.StopInstancesInput, optFns ...func(*ec2.Options)) (*ec2.StopInstancesOutput, error)
 	StartInstances(ctx context.Context, in *ec2.StartInstancesInput, optFns ...func(*ec2.Options)) (*ec2.StartInstancesOutput, error)
@@ -42,6 +46,15 @@ type RDSAPI interface {
 	RemoveTagsFromResource(ctx context.Context, in *rds.RemoveTagsFromResourceInput, optFns ...func(*rds.Options)) (*rds.RemoveTagsFromResourceOutput, error)
 }
 
+// CloudWatchAPI is the part of CloudWatch the shutdown service calls: it
+// turns off the actions of the alarms on what it stops for the night and
+// turns them back on in the morning.
+type CloudWatchAPI interface {
+	DescribeAlarms(ctx context.Context, in *cloudwatch.DescribeAlarmsInput, optFns ...func(*cloudwatch.Options)) (*cloudwatch.DescribeAlarmsOutput, error)
+	DisableAlarmActions(ctx context.Context, in *cloudwatch.DisableAlarmActionsInput, optFns ...func(*cloudwatch.Options)) (*cloudwatch.DisableAlarmActionsOutput, error)
+	EnableAlarmActions(ctx context.Context, in *cloudwatch.EnableAlarmActionsInput, optFns ...func(*cloudwatch.Options)) (*cloudwatch.EnableAlarmActionsOutput, error)
+}
+
 // ECSAPI is the part of ECS the shutdown service calls.
 type ECSAPI interface {
 	ListClusters(ctx context.Context, in *ecs.ListClustersInput, optFns ...func(*ecs.Options)) (*ecs.ListClustersOutput, error)
@@ -65,6 +78,7 @@ var (
 	_ RDSAPI         = (*rds.Client)(nil)
 	_ ECSAPI         = (*ecs.Client)(nil)
 	_ AppScalingAPI  = (*applicationautoscaling.Client)(nil)
+	_ CloudWatchAPI  = (*cloudwatch.Client)(nil)
 )
 
 // Clients are the AWS clients for one account and region.
@@ -74,6 +88,9 @@ type Clients struct {
 	RDS         RDSAPI
 	ECS         ECSAPI
 	AppScaling  AppScalingAPI
+	// CloudWatch silences the alarms of what is stopped; nil silences
+	// nothing.
+	CloudWatch CloudWatchAPI
 }
 
 // NewClients returns the SDK's clients for cfg: the default
@@ -85,5 +102,6 @@ func NewClients(cfg aws.Config) Clients {
 		RDS:         rds.NewFromConfig(cfg),
 		ECS:         ecs.NewFromConfig(cfg),
 		AppScaling:  applicationautoscaling.NewFromConfig(cfg),
+		CloudWatch:  awsenv.CloudWatch(cfg),
 	}
 }

@@ -102,6 +102,11 @@ type Config struct {
 	// volumes too. A stop loses the data on those volumes, so by default
 	// such instances are reported and left running.
 	StopInstanceStore bool `koanf:"stop_instance_store"`
+	// SilenceAlarms turns off the actions of the CloudWatch alarms on what
+	// the service stops, and back on once it runs again and is healthy.
+	// It is no key of its own: the daemon sets it when the monitor service
+	// is enabled too.
+	SilenceAlarms bool `koanf:"-"`
 	// RDSRestop stops again, while its off period lasts, a database that
 	// AWS started by itself after it had been stopped for 7 days.
 	RDSRestop bool `koanf:"rds_restop"`

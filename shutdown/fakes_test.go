@@ -99,6 +99,8 @@ type fakeEC2 struct {
 	instanceStore []ec2types.InstanceType
 	// typesErr fails DescribeInstanceTypes.
 	typesErr error
+	// impaired are the instances failing their status checks.
+	impaired []string
 }
 
 func (f *fakeEC2) add(id, state string, tags map[string]string) *ec2types.Instance {
@@ -181,6 +183,28 @@ func (f *fakeEC2) DescribeInstanceTypes(_ context.Context, in *ec2.DescribeInsta
 	out := &ec2.DescribeInstanceTypesOutput{}
 	for _, t := range in.InstanceTypes {
 		out.InstanceTypes = append(out.InstanceTypes, ec2types.InstanceTypeInfo{InstanceType: t, InstanceStorageSupported: aws.Bool(slices.Contains(f.instanceStore, t))})
+	}
+	return out, nil
+}
+
+// DescribeInstanceStatus says every running instance passes both status
+// checks, but those in impaired.
+func (f *fakeEC2) DescribeInstanceStatus(_ context.Context, in *ec2.DescribeInstanceStatusInput, _ ...func(*ec2.Options)) (*ec2.DescribeInstanceStatusOutput, error) {
+	f.calls.add("DescribeInstanceStatus", in.InstanceIds...)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := &ec2.DescribeInstanceStatusOutput{}
+	for _, id := range in.InstanceIds {
+		inst := f.find(id)
+		if inst == nil || inst.State.Name != ec2types.InstanceStateNameRunning {
+			continue
+		}
+		st := ec2types.SummaryStatusOk
+		if slices.Contains(f.impaired, id) {
+			st = ec2types.SummaryStatusImpaired
+		}
+		out.InstanceStatuses = append(out.InstanceStatuses, ec2types.InstanceStatus{InstanceId: aws.String(id),
+			InstanceStatus: &ec2types.InstanceStatusSummary{Status: st}, SystemStatus: &ec2types.InstanceStatusSummary{Status: ec2types.SummaryStatusOk}})
 	}
 	return out, nil
 }
@@ -534,6 +558,8 @@ type fakes struct {
 	ec2 *fakeEC2
 	asg *fakeASG
 	rds *fakeRDS
+	// cw, when set, is the CloudWatch the service silences alarms with.
+	cw *fakeCloudWatch
 }
 
 func newFakes() *fakes {
@@ -541,7 +567,11 @@ func newFakes() *fakes {
 }
 
 func (f *fakes) clients() Clients {
-	return Clients{EC2: f.ec2, AutoScaling: f.asg, RDS: f.rds, ECS: fakeECS{}, AppScaling: fakeAppScaling{}}
+	c := Clients{EC2: f.ec2, AutoScaling: f.asg, RDS: f.rds, ECS: fakeECS{}, AppScaling: fakeAppScaling{}}
+	if f.cw != nil {
+		c.CloudWatch = f.cw
+	}
+	return c
 }
 
 // mutating returns every mutating call made to the fakes.

@@ -32,6 +32,9 @@ type Service struct {
 	noticed map[string]time.Time
 	// stores knows which instance types have instance store volumes.
 	stores instanceStores
+	// silencedMem keeps, without a state store, the alarms opsd silenced
+	// by account and region (see [silencer]).
+	silencedMem map[string]alarmState
 }
 
 var _ reconcile.Service = (*Service)(nil)
@@ -124,7 +127,10 @@ func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, req re
 	if req.Mode == reconcile.Apply {
 		a := &actor{c: c, keys: s.cfg.Tags, planner: s.planner, hibernate: s.cfg.Hibernate, now: req.Now,
 			log: s.log.With("account", t.Account, "region", t.Region)}
+		sl := s.newSilencer(ctx, c, t, req.Now)
+		sl.before(ctx, tasks)
 		a.run(ctx, tasks)
+		sl.after(ctx, tasks)
 	}
 	sortTasks(tasks)
 	out.actions = newPacker(len(tasks))
@@ -201,6 +207,12 @@ func (t *task) action(mode reconcile.Mode, lastErrorKey string) reconcile.Action
 	}
 	if len(t.notes) > 0 {
 		a.Details["note"] = strings.Join(t.notes, "; ")
+	}
+	if t.alarmNote != "" {
+		a.Details["alarms"] = t.alarmNote
+	}
+	if !t.silencedSince.IsZero() {
+		a.Details["alarms_silenced_since"] = t.silencedSince.UTC().Format(time.RFC3339)
 	}
 	if t.stuck {
 		a.Reason = fmt.Sprintf("%s; opsd started it at %s, but it stopped again while starting", t.d.Period(), t.d.local(t.d.Marker.At))

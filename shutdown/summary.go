@@ -23,6 +23,10 @@ type digest struct {
 	// daemon or leader was killed between the stop and its marker): they
 	// are counted and told as stops by the run that records them.
 	recorded []line
+	// silenced are resources whose alarm actions opsd turned off for the
+	// night and that, well into their on period, are not yet running and
+	// healthy: their alarms send nothing.
+	silenced []line
 	// labels are what every resource the summary tells of shares
 	// (account, region, environment); labelled once there is one.
 	labels   notify.Labels
@@ -54,7 +58,7 @@ func texts(lines []line) []string {
 // lines naming the same one: a digest merged from several of one account
 // and region lists its lines as one of them would.
 func (g *digest) sortLines() {
-	for _, lines := range [][]line{g.failures, g.reports, g.overrides, g.recorded} {
+	for _, lines := range [][]line{g.failures, g.reports, g.overrides, g.recorded, g.silenced} {
 		sort.SliceStable(lines, func(i, j int) bool { return lines[i].id < lines[j].id })
 	}
 }
@@ -73,6 +77,9 @@ func (g *digest) add(t *task, lastErrorKey string) {
 	env := t.d.Intent.Environment
 	if env == "" {
 		env = "-"
+	}
+	if !t.silencedSince.IsZero() {
+		g.silenced = append(g.silenced, line{t.r.ID, fmt.Sprintf("• %s: alarm actions off since %s (opsd turned them off for the night); it is not running and healthy yet", describe(t), t.d.local(t.silencedSince))})
 	}
 	k := digestRow{t.r.Account, env}
 	row := g.rows[k]
@@ -136,6 +143,7 @@ func (g *digest) merge(o *digest) {
 	g.reports = append(g.reports, o.reports...)
 	g.overrides = append(g.overrides, o.overrides...)
 	g.recorded = append(g.recorded, o.recorded...)
+	g.silenced = append(g.silenced, o.silenced...)
 }
 
 // summarize builds the one message an Apply reconcile sends from the
@@ -154,7 +162,7 @@ func (g *digest) merge(o *digest) {
 func summarize(g *digest, errs []error, newErrs int) (notify.Message, bool) {
 	stopped, started, failedN, reported, fresh := g.stopped, g.started, g.failed, g.reported, g.fresh
 	failures, reports, overrides, rows := texts(g.failures), texts(g.reports), texts(g.overrides), g.rows
-	recorded := texts(g.recorded)
+	recorded, silencedLines := texts(g.recorded), texts(g.silenced)
 	if stopped+started == 0 && !fresh && newErrs == 0 {
 		return notify.Message{}, false
 	}
@@ -186,6 +194,7 @@ func summarize(g *digest, errs []error, newErrs int) (notify.Message, bool) {
 	section("Needs a person (nothing was done)", reports)
 	section("Started outside opsd, left running", overrides)
 	section("Stopped by an earlier run that ended before recording it (recorded now)", recorded)
+	section("Alarms still silent (needs a person)", silencedLines)
 
 	keys := make([]digestRow, 0, len(rows))
 	for k := range rows {
