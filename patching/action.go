@@ -89,6 +89,15 @@ func (it *Item) action(mode reconcile.Mode, send *Send, err error, loc *time.Loc
 	if it.Woken {
 		d["woken"] = "true"
 	}
+	if it.Ring != "" {
+		d["ring"] = it.Ring
+		if it.Gate != "" {
+			d["gate"] = it.Gate
+		}
+		if !it.PatchAt.IsZero() {
+			d["patch_at"] = it.PatchAt.In(loc).Format(time.RFC3339)
+		}
+	}
 	if send != nil {
 		for k, v := range send.details() {
 			d[k] = v

@@ -1,6 +1,9 @@
 package patching
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // ServiceName is the service's name and configuration key.
 const ServiceName = "patching"
@@ -15,6 +18,10 @@ const DefaultHoldUntilTag = "opsd:patching:hold-until"
 // instance it started for a window when it stops it again (see
 // [TagKeys.StoppedAt]); the shutdown service reads it under the same key.
 const DefaultStoppedAtTag = "opsd:patching:stopped-at"
+
+// DefaultReleaseTag is the tag key people set on an instance of a halted
+// ring to release its gate: an RFC 3339 time at or after the halt.
+const DefaultReleaseTag = "opsd:patching:release"
 
 // Config is the patching: section of opsd's configuration.
 //
@@ -32,6 +39,7 @@ const DefaultStoppedAtTag = "opsd:patching:stopped-at"
 //	    scan_reported: opsd:patching:scan-reported         # written by opsd: the scan whose result was last reported
 //	    install_reported: opsd:patching:install-reported   # written by opsd: the patch run whose result was last reported
 //	    skip_until: opsd:patching:skip-until               # set by people: not patched until this time (RFC 3339 or HH:MM); removed by opsd once passed
+//	    release: opsd:patching:release                     # set by people on an instance of a halted ring: an RFC 3339 time at or after the halt resumes the rollout
 //	  scan_schedule: "0 2 * * *"     # cron: when scans are due (daily 02:00); a missed or offline instance is scanned at the next reconcile
 //	  scan_timezone: ""              # IANA name for scan_schedule; empty = the top-level timezone
 //	  scan_max_concurrency: "50%"    # SSM MaxConcurrency of a scan command (a number or a percentage)
@@ -46,7 +54,10 @@ const DefaultStoppedAtTag = "opsd:patching:stopped-at"
 //	  default_window: default        # the window for TOPATCH=true (or empty)
 //	  windows:                       # patch windows, by name (TOPATCH=<name> picks one; names are matched case-insensitively)
 //	    default:
-//	      schedule: "0 1 * * sun"    # cron of the window's start: Sundays 01:00, out of hours
+//	      schedule: "0 1 * * sun"    # cron of the window's start: Sundays 01:00, out of hours; or "patch_tuesday+2d 02:00"
+//	      patch_tuesday:             # instead of schedule: monthly, relative to Patch Tuesday (the second Tuesday)
+//	        days_after: 2            # 0 to 20 days after Patch Tuesday
+//	        at: "02:00"              # local time of day
 //	      duration: 3h               # the window is open from its start for this long
 //	      timezone: ""               # IANA name; empty = the top-level timezone
 //	      reboot_option: RebootIfNeeded   # or NoReboot (patches then wait for a reboot and are reported as pending)
@@ -56,6 +67,32 @@ const DefaultStoppedAtTag = "opsd:patching:stopped-at"
 //	      wake_stopped: false        # start stopped instances for the window, patch them and stop them again (keep such a window inside the shutdown off period)
 //	      wake_before: 20m           # with wake_stopped: how long before the window's start they are started
 //	      online_timeout: 15m        # with wake_stopped: how long a started instance may take to show Online in SSM
+//	  rings: []                      # patch in order, each ring gated on the one before; empty = every window on its own, as above
+//	  # - name: development          # written in SSM command comments like a window name
+//	  #   tag: Environment           # the tag that chooses the ring's instances (default Environment)
+//	  #   values: [development, dev] # its values, any case (default: the name and its short form: dev, stg, prod)
+//	  #   window: default            # the window the ring patches in; the first ring defaults to default_window
+//	  #   after: 48h                 # instead of window (later rings): open this long after the previous ring opened, for as long
+//	  #   soak: 24h                  # after the window, how long the ring is watched before the next ring may start
+//	  #   max_failure_rate: 0.1      # failed installs ÷ instances at or under which the next ring may start
+//	  #   reboot_option: ""          # "" = the window's; RebootIfNeeded or NoReboot
+//	  #   max_concurrency: ""        # "" = the window's
+//	  #   max_errors: ""             # "" = the window's
+//	  patch_list_bucket: ""          # S3 bucket of the patch list the first ring installed, which later rings install (required with two rings or more)
+//	  patch_list_prefix: opsd/patching/patch-lists/   # key prefix of the lists in patch_list_bucket
+//	  patch_list_region: ""          # region of patch_list_bucket; empty = the first target's region
+//
+// With rings, an instance tagged TOPATCH whose ring tag matches a ring is
+// patched in that ring's window; one that matches no ring is patched in
+// its window as without rings. A ring after the first opens only once the
+// ring before it finished its window and soaked for soak with its failure
+// rate at or under max_failure_rate, no patched instance failing an EC2
+// status check (DescribeInstanceStatus) and no CloudWatch alarm with the
+// dimension InstanceId of a patched instance in ALARM since the install
+// (DescribeAlarms, DescribeAlarmHistory). Otherwise the rollout halts for
+// the cycle, which is told once, kept in the state store and released by
+// the release tag. Later rings install exactly the patches the first ring
+// had installed (AWS-RunPatchBaseline's InstallOverrideList).
 //
 // Keys left out of a window take the defaults above. Missing patches are
 // counted as Critical or Important as described at [Missing].
@@ -92,6 +129,100 @@ type Config struct {
 	DefaultWindow string `koanf:"default_window"`
 	// Windows are the patch windows, by name.
 	Windows map[string]Window `koanf:"windows"`
+	// Rings are the patch rings, in rollout order; empty means none.
+	Rings []Ring `koanf:"rings"`
+	// PatchListBucket is the S3 bucket the first ring's patch list is
+	// written to for later rings to install.
+	PatchListBucket string `koanf:"patch_list_bucket"`
+	// PatchListPrefix is the key prefix of the patch lists.
+	PatchListPrefix string `koanf:"patch_list_prefix"`
+	// PatchListRegion is PatchListBucket's region; empty means the first
+	// target's.
+	PatchListRegion string `koanf:"patch_list_region"`
+}
+
+// Ring is one stage of a rollout: the instances a tag chooses, patched in
+// a window once the ring before passed its gate.
+type Ring struct {
+	// Name names the ring in commands, reports and state.
+	Name string `koanf:"name"`
+	// Tag is the tag key that chooses the ring's instances; empty means
+	// Environment.
+	Tag string `koanf:"tag"`
+	// Values are the tag's values that choose the ring (any case); empty
+	// means the name and its short form ([DefaultRingValues]).
+	Values []string `koanf:"values"`
+	// Window names the window the ring patches in. The first ring
+	// defaults to the default window; a later ring names one or sets
+	// After.
+	Window string `koanf:"window"`
+	// After opens a later ring this long after the previous ring opened,
+	// for as long as the previous ring's window.
+	After time.Duration `koanf:"after"`
+	// Soak is how long after its window the ring is watched before the
+	// next ring may start; zero means 24h.
+	Soak time.Duration `koanf:"soak"`
+	// MaxFailureRate is the failed installs ÷ instances at or under which
+	// the next ring may start; nil means 0.1.
+	MaxFailureRate *float64 `koanf:"max_failure_rate"`
+	// RebootOption, MaxConcurrency and MaxErrors override the window's
+	// when set.
+	RebootOption   string `koanf:"reboot_option"`
+	MaxConcurrency string `koanf:"max_concurrency"`
+	MaxErrors      string `koanf:"max_errors"`
+}
+
+// The ring defaults.
+const (
+	// DefaultRingTag is the tag that chooses a ring's instances.
+	DefaultRingTag = "Environment"
+	// DefaultSoak is how long a ring is watched after its window.
+	DefaultSoak = 24 * time.Hour
+	// DefaultMaxFailureRate is the failure rate a ring may have.
+	DefaultMaxFailureRate = 0.1
+	// DefaultPatchListPrefix is where the patch lists are kept in the
+	// bucket.
+	DefaultPatchListPrefix = "opsd/patching/patch-lists/"
+)
+
+// DefaultRingValues returns the Environment values of the tag contract
+// that a ring named name chooses: the name and its short form
+// (development, dev; staging, stg; production, prod), or the name alone.
+func DefaultRingValues(name string) []string {
+	switch strings.ToLower(name) {
+	case "development", "dev":
+		return []string{"development", "dev"}
+	case "staging", "stg":
+		return []string{"staging", "stg"}
+	case "production", "prod":
+		return []string{"production", "prod"}
+	}
+	return []string{name}
+}
+
+// DefaultRings returns development, staging and production, chosen by
+// the Environment tag, each opening two days after the one before in the
+// default window.
+func DefaultRings() []Ring {
+	return []Ring{{Name: "development"}, {Name: "staging", After: 48 * time.Hour}, {Name: "production", After: 48 * time.Hour}}
+}
+
+// withDefaults fills the keys a ring left out.
+func (r Ring) withDefaults() Ring {
+	if r.Tag == "" {
+		r.Tag = DefaultRingTag
+	}
+	if len(r.Values) == 0 {
+		r.Values = DefaultRingValues(r.Name)
+	}
+	if r.Soak == 0 {
+		r.Soak = DefaultSoak
+	}
+	if r.MaxFailureRate == nil {
+		v := DefaultMaxFailureRate
+		r.MaxFailureRate = &v
+	}
+	return r
 }
 
 // TagKeys are the tag keys the service reads and writes. Keys are
@@ -125,13 +256,20 @@ type TagKeys struct {
 	// window's timezone) until which the instance is not patched, nor
 	// started for patching. opsd removes it once the time has passed.
 	SkipUntil string `koanf:"skip_until"`
+	// Release is set by people on an instance of a ring whose gate halted
+	// the rollout: an RFC 3339 time at or after the halt releases the gate.
+	Release string `koanf:"release"`
 }
 
 // Window is a named patch window: when it opens, how long it lasts and
 // how instances are patched in it.
 type Window struct {
-	// Schedule is the cron expression of the window's start.
+	// Schedule is the cron expression of the window's start, or
+	// "patch_tuesday+Nd HH:MM".
 	Schedule string `koanf:"schedule"`
+	// PatchTuesday, instead of Schedule, opens the window monthly
+	// relative to Patch Tuesday.
+	PatchTuesday *PatchTuesday `koanf:"patch_tuesday"`
 	// Duration is how long the window stays open from its start. No
 	// install command is sent outside it, and a command still waiting to
 	// start when the window closes does not start.
@@ -187,6 +325,7 @@ func DefaultConfig() Config {
 		ScanMaxErrors:      "100%",
 		DefaultWindow:      "default",
 		Windows:            map[string]Window{"default": DefaultWindow()},
+		PatchListPrefix:    DefaultPatchListPrefix,
 	}
 }
 
@@ -240,6 +379,7 @@ func DefaultTagKeys() TagKeys {
 		ScanReported:    "opsd:patching:scan-reported",
 		InstallReported: "opsd:patching:install-reported",
 		SkipUntil:       "opsd:patching:skip-until",
+		Release:         DefaultReleaseTag,
 	}
 }
 
@@ -254,6 +394,7 @@ func (k TagKeys) fields() []tagField {
 		{"scan_reported", k.ScanReported},
 		{"install_reported", k.InstallReported},
 		{"skip_until", k.SkipUntil},
+		{"release", k.Release},
 	}
 }
 

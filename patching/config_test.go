@@ -59,7 +59,7 @@ func TestYAMLDocCommentNamesEveryKey(t *testing.T) {
 	}
 	doc := string(src)
 	doc = doc[strings.Index(doc, "// Config is"):strings.Index(doc, "type Config struct")]
-	for _, typ := range []reflect.Type{reflect.TypeOf(Config{}), reflect.TypeOf(TagKeys{}), reflect.TypeOf(Window{})} {
+	for _, typ := range []reflect.Type{reflect.TypeOf(Config{}), reflect.TypeOf(TagKeys{}), reflect.TypeOf(Window{}), reflect.TypeOf(Ring{}), reflect.TypeOf(PatchTuesday{})} {
 		for i := range typ.NumField() {
 			key := typ.Field(i).Tag.Get("koanf")
 			if !strings.Contains(doc, "//\t  "+key+":") && !strings.Contains(doc, " "+key+":") {
@@ -168,6 +168,26 @@ func TestValidateReportsEveryProblemWithItsPath(t *testing.T) {
 		{"errors", func(c *Config) { c.Windows["x"] = Window{Schedule: "0 1 * * *", MaxErrors: "-1"} }, "patching.windows.x.max_errors", "number"},
 		{"first wave", func(c *Config) { c.Windows["x"] = Window{Schedule: "0 1 * * *", FirstWave: -1} }, "patching.windows.x.first_wave", "0"},
 		{"wake before", func(c *Config) { c.Windows["x"] = Window{Schedule: "0 1 * * *", WakeBefore: -time.Minute} }, "patching.windows.x.wake_before", "negative"},
+		{"patch tuesday and cron", func(c *Config) {
+			c.Windows["x"] = Window{Schedule: "0 1 * * *", PatchTuesday: &PatchTuesday{At: "02:00"}}
+		}, "patching.windows.x.patch_tuesday", "instead of schedule"},
+		{"patch tuesday days", func(c *Config) { c.Windows["x"] = Window{PatchTuesday: &PatchTuesday{DaysAfter: 30, At: "02:00"}} }, "patching.windows.x.patch_tuesday", "0 to 20"},
+		{"patch tuesday string", func(c *Config) { c.Windows["x"] = Window{Schedule: "patch_tuesday+2d 2am"} }, "patching.windows.x.schedule", "HH:MM"},
+		{"ring name", func(c *Config) { c.Rings = []Ring{{}} }, "patching.rings[0].name", "required"},
+		{"ring name is a window", func(c *Config) { c.Rings = []Ring{{Name: "Default"}} }, "patching.rings[0].name", "also the name"},
+		{"ring names clash", func(c *Config) {
+			c.PatchListBucket = "b"
+			c.Rings = []Ring{{Name: "dev"}, {Name: "DEV", After: time.Hour}}
+		}, "patching.rings[1].name", "also"},
+		{"later ring without window", func(c *Config) { c.PatchListBucket = "b"; c.Rings = []Ring{{Name: "dev"}, {Name: "prod"}} }, "patching.rings[1].window", "required"},
+		{"ring window", func(c *Config) { c.Rings = []Ring{{Name: "dev", Window: "weekly"}} }, "patching.rings[0].window", "names no window"},
+		{"first ring after", func(c *Config) { c.Rings = []Ring{{Name: "dev", After: time.Hour}} }, "patching.rings[0].after", "first ring"},
+		{"ring rate", func(c *Config) { f := 1.5; c.Rings = []Ring{{Name: "dev", MaxFailureRate: &f}} }, "patching.rings[0].max_failure_rate", "fraction"},
+		{"ring reboot", func(c *Config) { c.Rings = []Ring{{Name: "dev", RebootOption: "Yes"}} }, "patching.rings[0].reboot_option", "NoReboot"},
+		{"ring errors", func(c *Config) { c.Rings = []Ring{{Name: "dev", MaxErrors: "lots"}} }, "patching.rings[0].max_errors", "number"},
+		{"ring empty value", func(c *Config) { c.Rings = []Ring{{Name: "dev", Values: []string{" "}}} }, "patching.rings[0].values[0]", "empty"},
+		{"patch list bucket", func(c *Config) { c.Rings = DefaultRings() }, "patching.patch_list_bucket", "required"},
+		{"empty release tag", func(c *Config) { c.Tags.Release = "" }, "patching.tags.release", "empty"},
 		{"online timeout too long", func(c *Config) {
 			c.Windows["x"] = Window{Schedule: "0 1 * * *", WakeStopped: true, Duration: time.Hour, WakeBefore: time.Minute, OnlineTimeout: 2 * time.Hour}
 		}, "patching.windows.x.online_timeout", "no time"},
@@ -190,6 +210,71 @@ func TestValidateReportsEveryProblemWithItsPath(t *testing.T) {
 			}
 			t.Errorf("Validate() = %v, want an error at %s mentioning %q", errs, tt.path, tt.text)
 		})
+	}
+}
+
+func TestYAMLRings(t *testing.T) {
+	c := decode(t, `
+patching:
+  enabled: true
+  patch_list_bucket: patch-lists
+  windows:
+    monthly:
+      patch_tuesday: {days_after: 2, at: "02:00"}
+      duration: 4h
+  rings:
+    - name: development
+      window: monthly
+      soak: 12h
+      max_failure_rate: 0
+    - name: staging
+      after: 48h
+      max_concurrency: "5"
+    - {name: production, tag: Tier, values: [prod, live], window: monthly, reboot_option: NoReboot}
+`)
+	if errs := c.Validate("patching"); len(errs) != 0 {
+		t.Fatalf("Validate() = %v", errs)
+	}
+	p, err := NewPlanner(c, london(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.rings) != 3 {
+		t.Fatalf("rings %d", len(p.rings))
+	}
+	dev, stg, prod := p.rings[0], p.rings[1], p.rings[2]
+	if *dev.cfg.MaxFailureRate != 0 || dev.cfg.Soak != 12*time.Hour || !dev.values["dev"] || dev.cfg.Tag != "Environment" {
+		t.Errorf("development %+v", dev.cfg)
+	}
+	if *stg.cfg.MaxFailureRate != DefaultMaxFailureRate || stg.cfg.Soak != DefaultSoak || stg.w.cfg.MaxConcurrency != "5" || stg.w.cfg.Duration != 4*time.Hour {
+		t.Errorf("staging %+v %+v", stg.cfg, stg.w.cfg)
+	}
+	// Development opens on 12 November 2026 (Patch Tuesday the 10th + 2
+	// days), staging two days later, production at the next monthly
+	// opening after staging's start: December's, in the same cycle.
+	if o, _ := dev.w.next(at(t, "2026-11-01T00:00:00Z")); !o.Start.Equal(at(t, "2026-11-12T02:00:00Z")) {
+		t.Errorf("development opens %s", o.Start)
+	}
+	if o, _ := stg.w.next(at(t, "2026-11-01T00:00:00Z")); !o.Start.Equal(at(t, "2026-11-14T02:00:00Z")) {
+		t.Errorf("staging opens %s", o.Start)
+	}
+	if c, _ := stg.cycle(at(t, "2026-11-14T02:00:00Z")); !c.Equal(at(t, "2026-11-12T02:00:00Z")) {
+		t.Errorf("staging's cycle %s", c)
+	}
+	if c, _ := prod.cycle(at(t, "2026-12-10T02:00:00Z")); !c.Equal(at(t, "2026-11-12T02:00:00Z")) {
+		t.Errorf("production's December opening belongs to cycle %s, want November's", c)
+	}
+	if prod.w.cfg.RebootOption != NoReboot || !prod.values["live"] || prod.values["production"] {
+		t.Errorf("production %+v", prod.cfg)
+	}
+	if r := p.ringOf(inst("i-1", stateRunning, "TOPATCH", "Environment=DEV")); r != dev {
+		t.Errorf("Environment=DEV is in ring %v", r)
+	}
+	if r := p.ringOf(inst("i-2", stateRunning, "TOPATCH", "Environment=pre-prod")); r != nil {
+		t.Errorf("Environment=pre-prod is in ring %s", r.cfg.Name)
+	}
+	if w, _, problem := p.patchWindow(inst("i-3", stateRunning, "TOPATCH=staging")); w != nil || problem == "" {
+		t.Errorf("TOPATCH=staging picks the ring's window %v", w)
 	}
 }
 

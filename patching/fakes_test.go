@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -428,18 +427,21 @@ func (f *fakeSNS) Publish(_ context.Context, in *sns.PublishInput, _ ...func(*sn
 	return &sns.PublishOutput{MessageId: aws.String("m-1")}, nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	ks := make([]string, 0, len(m))
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	return ks
-}
-
 func cmpOr(a, b string) string {
 	if a != "" {
 		return a
 	}
 	return b
+}
+
+// DescribeInstanceStatus answers every instance as passing its checks.
+func (f *fakeEC2) DescribeInstanceStatus(_ context.Context, in *ec2.DescribeInstanceStatusInput, _ ...func(*ec2.Options)) (*ec2.DescribeInstanceStatusOutput, error) {
+	f.add("DescribeInstanceStatus", in.InstanceIds...)
+	return &ec2.DescribeInstanceStatusOutput{}, nil
+}
+
+// DescribeInstancePatches answers no patches.
+func (f *fakeSSM) DescribeInstancePatches(_ context.Context, in *ssm.DescribeInstancePatchesInput, _ ...func(*ssm.Options)) (*ssm.DescribeInstancePatchesOutput, error) {
+	f.add("DescribeInstancePatches", aws.ToString(in.InstanceId))
+	return &ssm.DescribeInstancePatchesOutput{}, nil
 }

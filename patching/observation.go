@@ -136,4 +136,7 @@ type Observation struct {
 	Invocations map[string]map[string]Invocation
 	// PatchStates are the patch states read, by instance id.
 	PatchStates map[string]PatchState
+	// Rollout is what is known of the rings' gates and patch lists; nil
+	// when the configuration has no rings.
+	Rollout *Rollout
 }

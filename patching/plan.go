@@ -133,6 +133,13 @@ type Item struct {
 	// Woken is true for an install item of an instance opsd started for
 	// the run.
 	Woken bool
+	// Ring names the ring of an install item in a rollout, or "".
+	Ring string
+	// Gate says which gate the ring waits for, or how it passed.
+	Gate string
+	// PatchAt is when the instance would be patched, as far as is known
+	// now; zero when not known (a halted rollout).
+	PatchAt time.Time
 }
 
 // busy reports whether the item keeps its run from being finished.
@@ -169,6 +176,9 @@ type Send struct {
 	// Chunk and Chunks number the command among the run's commands sent
 	// together (1-based).
 	Chunk, Chunks int
+	// OverrideList is the S3 URL of the patch list a later ring installs
+	// (InstallOverrideList), or "".
+	OverrideList string
 }
 
 // Comment is the command's Comment.
@@ -179,6 +189,9 @@ func (s *Send) Parameters() map[string][]string {
 	p := map[string][]string{"Operation": {string(s.Run.Op)}}
 	if s.RebootOption != "" {
 		p["RebootOption"] = []string{s.RebootOption}
+	}
+	if s.OverrideList != "" {
+		p["InstallOverrideList"] = []string{s.OverrideList}
 	}
 	return p
 }
@@ -200,6 +213,9 @@ func (s *Send) details() map[string]string {
 	}
 	if s.First {
 		d["wave"] = "first"
+	}
+	if s.OverrideList != "" {
+		d["install_override_list"] = s.OverrideList
 	}
 	return d
 }

@@ -27,6 +27,12 @@ type windowPlan struct {
 	nextRun Run
 
 	cands []*Item // instances to patch in the live run
+
+	// gate is how the gate in front of a ring's opening stands: the live
+	// opening's, else the next one's. Zero for a window that is no ring.
+	gate gateView
+	// patchAt is when the ring's instances would be patched, or zero.
+	patchAt time.Time
 }
 
 // planInstall decides about every instance the patch tag opts in, and
@@ -48,15 +54,16 @@ func (p *Planner) planInstall(pl *Plan, ix *index, instances []Instance, now tim
 			continue
 		}
 		w, tagged, problem := p.patchWindow(i)
-		switch {
+		switch r := p.ringOf(i); {
 		case problem != "":
 			pl.Items = append(pl.Items, newItem(i, PurposeInstall, Run{}, ix.managed(i.ID), VerbReport, problem))
+		case tagged && r != nil:
+			members[r.w] = append(members[r.w], i)
 		case tagged && w != nil:
 			members[w] = append(members[w], i)
 		}
 	}
-	for _, name := range p.names {
-		w := p.window(name)
+	for _, w := range p.allWindows() {
 		if len(members[w]) > 0 {
 			p.planWindow(pl, ix, w, members[w], now)
 		}
@@ -76,6 +83,7 @@ func (p *Planner) planWindow(pl *Plan, ix *index, w *window, members []Instance,
 		wp.nextRun = w.run(wp.nxt)
 		wp.pre = !wp.live && w.cfg.WakeStopped && !now.Before(wp.nxt.Start.Add(-w.cfg.WakeBefore))
 	}
+	wp.planGate()
 	for _, i := range members {
 		m := ix.managed(i.ID)
 		if v, ok := i.Tags[p.keys.Woken]; ok {
@@ -93,6 +101,9 @@ func (p *Planner) planWindow(pl *Plan, ix *index, w *window, members []Instance,
 // add appends an install item of run to the plan.
 func (wp *windowPlan) add(i Instance, m *Managed, run Run, v Verb, reason string) *Item {
 	it := newItem(i, PurposeInstall, run, m, v, reason)
+	if r := wp.w.ring; r != nil {
+		it.Ring, it.Gate, it.PatchAt = r.cfg.Name, wp.gate.text, wp.patchAt
+	}
 	wp.pl.Items = append(wp.pl.Items, it)
 	return it
 }
@@ -114,7 +125,7 @@ func (wp *windowPlan) planMember(i Instance, m *Managed) {
 	switch {
 	case wp.live:
 		wp.liveMember(i, m)
-	case wp.pre && i.State == stateStopped:
+	case wp.pre && i.State == stateStopped && !wp.gate.halted:
 		wp.wake(i, m, wp.nextRun, wp.nxt, false)
 	default:
 		wp.outside(i, m)
@@ -181,6 +192,9 @@ func (wp *windowPlan) outside(i Instance, m *Managed) {
 	next := "no opening of window " + wp.w.name + " in the next five years"
 	if wp.hasNext {
 		next = fmt.Sprintf("window %s opens %s", wp.w.name, wp.w.local(wp.nxt.Start))
+		if wp.w.ring != nil {
+			next = fmt.Sprintf("ring %s opens %s; %s", wp.w.name, wp.w.local(wp.nxt.Start), wp.gate.text)
+		}
 	}
 	if m == nil || m.Platform() == PlatformOther {
 		why := "not managed by SSM"
@@ -212,7 +226,7 @@ func unpatchable(m *Managed) string {
 // rest are sent once every first-wave instance succeeded, and held back
 // (reported) when one failed.
 func (wp *windowPlan) planWaves() {
-	if len(wp.cands) == 0 {
+	if len(wp.cands) == 0 || !wp.gateOpen() {
 		return
 	}
 	cfg := wp.w.cfg
@@ -224,7 +238,9 @@ func (wp *windowPlan) planWaves() {
 		TimeoutSeconds: deliveryTimeout(wp.cur.End.Sub(wp.now)),
 	}
 	opening := fmt.Sprintf("window %s open until %s", wp.w.name, wp.w.local(wp.cur.End))
-	if cfg.FirstWave <= 0 {
+	if cfg.FirstWave <= 0 || wp.gate.lists != nil {
+		// A later ring is a wave of the rollout already: its list is sent
+		// to all of it at once.
 		wp.sendAll(tmpl, opening)
 		return
 	}
@@ -284,7 +300,11 @@ func (wp *windowPlan) sendAll(tmpl Send, reason string) {
 	for _, it := range wp.cands {
 		it.Reason = reason
 	}
-	wp.pl.addSends(wp.cands, tmpl)
+	if wp.gate.lists == nil {
+		wp.pl.addSends(wp.cands, tmpl)
+		return
+	}
+	wp.sendFrozen(tmpl)
 }
 
 // deliveryTimeout is an install command's delivery timeout: what is left

@@ -24,7 +24,7 @@ func (wp *windowPlan) skipped(i Instance, m *Managed) bool {
 	if wp.live {
 		run = wp.run
 	}
-	until, err := override.Until(strings.TrimSpace(v), wp.now, wp.w.start.loc)
+	until, err := override.Until(strings.TrimSpace(v), wp.now, wp.w.start.Location())
 	switch {
 	case err != nil:
 		wp.add(i, m, run, VerbReport, fmt.Sprintf("tag %s=%q %v: not patched, nor started for patching, on a guess", key, v, err))

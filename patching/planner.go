@@ -18,13 +18,17 @@ type Planner struct {
 	windows            map[string]*window // by lower-case name
 	names              []string           // window names as configured, sorted
 	defaultWindow      *window
+	rings              []*ring // in rollout order
 }
 
 // window is a compiled patch window.
 type window struct {
 	name  string
 	cfg   Window
-	start cronSchedule
+	start schedule
+	// ring is the ring whose window this is, or nil for a configured
+	// window.
+	ring *ring
 }
 
 // occurrence is one opening of a window.
@@ -59,7 +63,7 @@ func (w *window) run(o occurrence) Run {
 }
 
 // local formats t in the window's timezone for people.
-func (w *window) local(t time.Time) string { return localTime(t, w.start.loc) }
+func (w *window) local(t time.Time) string { return localTime(t, w.start.Location()) }
 
 // NewPlanner compiles cfg. loc is the daemon's timezone, for schedules
 // that name none; nil means UTC.
@@ -91,7 +95,7 @@ func NewPlanner(cfg Config, loc *time.Location) (*Planner, error) {
 		if err != nil {
 			return nil, err
 		}
-		start, err := compileCron(wc.Schedule, wl)
+		start, err := compileWindowStart(wc, wl)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +104,38 @@ func NewPlanner(cfg Config, loc *time.Location) (*Planner, error) {
 	}
 	sort.Strings(p.names)
 	p.defaultWindow = p.windows[strings.ToLower(cfg.DefaultWindow)]
+	if err := p.compileRings(cfg); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// compileWindowStart compiles a window's start: its Patch Tuesday, or its
+// schedule as "patch_tuesday+Nd HH:MM" or cron.
+func compileWindowStart(wc Window, loc *time.Location) (schedule, error) {
+	switch {
+	case wc.PatchTuesday != nil:
+		return compilePatchTuesday(*wc.PatchTuesday, loc)
+	case isPatchTuesdayExpr(wc.Schedule):
+		pt, err := parsePatchTuesdayExpr(wc.Schedule)
+		if err != nil {
+			return nil, err
+		}
+		return compilePatchTuesday(pt, loc)
+	}
+	return compileCron(wc.Schedule, loc)
+}
+
+// allWindows returns the configured windows, by name, then the rings'.
+func (p *Planner) allWindows() []*window {
+	out := make([]*window, 0, len(p.names)+len(p.rings))
+	for _, name := range p.names {
+		out = append(out, p.windows[strings.ToLower(name)])
+	}
+	for _, r := range p.rings {
+		out = append(out, r.w)
+	}
+	return out
 }
 
 // locationOr loads name, or returns def for "".
@@ -136,8 +171,8 @@ func (p *Planner) Since(now time.Time) time.Time {
 	if r, ok := p.scanRun(now); ok && r.Start.Before(earliest) {
 		earliest = r.Start
 	}
-	for _, name := range p.names {
-		if o, ok := p.windows[strings.ToLower(name)].latest(now); ok && o.Start.Before(earliest) {
+	for _, w := range p.allWindows() {
+		if o, ok := w.latest(now); ok && o.Start.Before(earliest) {
 			earliest = o.Start
 		}
 	}
@@ -163,7 +198,7 @@ func (p *Planner) patchWindow(i Instance) (w *window, tagged bool, problem strin
 	if name == "" || strings.EqualFold(name, "true") {
 		return p.defaultWindow, true, ""
 	}
-	if w := p.window(name); w != nil {
+	if w := p.window(name); w != nil && w.ring == nil {
 		return w, true, ""
 	}
 	return nil, true, fmt.Sprintf("%s=%q names no patch window (windows: %s); not patched", p.keys.Patch, v, strings.Join(p.names, ", "))
@@ -188,8 +223,7 @@ func (p *Planner) relevantRuns(o *Observation, now time.Time) map[string]bool {
 	if r, ok := p.scanRun(now); ok {
 		runs[runKey(r)] = true
 	}
-	for _, name := range p.names {
-		w := p.window(name)
+	for _, w := range p.allWindows() {
 		if occ, ok := w.latest(now); ok {
 			runs[runKey(w.run(occ))] = true
 		}

@@ -55,6 +55,7 @@ func (c Config) Validate(path string) []error {
 		}
 	}
 	errs = append(errs, c.validateWindows(path)...)
+	errs = append(errs, c.validateRings(path)...)
 	return errs
 }
 
@@ -97,9 +98,24 @@ func (w Window) validate(path string) []error {
 	add := func(key, format string, args ...any) {
 		errs = append(errs, fieldErrorf(path+"."+key, format, args...))
 	}
-	if strings.TrimSpace(w.Schedule) == "" {
-		add("schedule", "is required: the cron expression of the window's start, e.g. \"0 1 * * sun\"")
-	} else {
+	switch {
+	case w.PatchTuesday != nil && strings.TrimSpace(w.Schedule) != "":
+		add("patch_tuesday", "is instead of schedule: set one of them")
+	case w.PatchTuesday != nil:
+		if _, err := compilePatchTuesday(*w.PatchTuesday, time.UTC); err != nil {
+			add("patch_tuesday", "%v", err)
+		}
+	case isPatchTuesdayExpr(w.Schedule):
+		pt, err := parsePatchTuesdayExpr(w.Schedule)
+		if err == nil {
+			_, err = compilePatchTuesday(pt, time.UTC)
+		}
+		if err != nil {
+			add("schedule", "%v", err)
+		}
+	case strings.TrimSpace(w.Schedule) == "":
+		add("schedule", "is required: the cron expression of the window's start, e.g. \"0 1 * * sun\", or patch_tuesday")
+	default:
 		errs = append(errs, validateCron(path+".schedule", w.Schedule)...)
 	}
 	errs = append(errs, validateTimezone(path+".timezone", w.Timezone)...)
