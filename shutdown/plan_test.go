@@ -370,6 +370,11 @@ func TestAsActionForPlanJSON(t *testing.T) {
 		t.Errorf("AsAction =\n%s\nwant\n%s", gotJSON, wantJSON)
 	}
 
+	owned := p.Decide(Observation{Kind: KindEC2, ID: "i-0abc", State: StateRunning, Tags: tagsWith(devTags(), "", "")}, mustTime(t, "2026-03-03T19:05:00Z"))
+	owned.Observation.Tags["Application"], owned.Observation.Tags["TeamEmail"] = "orders", "orders@example.com"
+	if d := owned.AsAction().Details; d["application"] != "orders" || d["team_email"] != "orders@example.com" {
+		t.Errorf("details of an owned instance: %v; want its Application and TeamEmail", d)
+	}
 	named := p.Decide(Observation{Kind: KindEC2, ID: "i-0def", State: StateRunning, Tags: tagsWith(devTags(), "", "")}, mustTime(t, "2026-03-03T19:05:00Z"))
 	named.Observation.Tags["Name"] = "web-1"
 	if n := named.AsAction().Details["name"]; n != "web-1" {

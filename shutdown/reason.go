@@ -163,7 +163,8 @@ func (d Decision) local(t time.Time) string {
 
 // AsAction is the decision as a reconcile action (plan output), with
 // details for `opsd plan --json`: kind, state, name (the Name tag, when it
-// is not the id), environment, schedule,
+// is not the id), environment, application and team_email (its owner's
+// tags, when it has them), schedule,
 // schedule_state (off or on), desired, period_start and period_end;
 // last_action and last_action_at, opsd's marker as the resource's tags
 // hold it now, only when they hold one; records, the marker opsd writes
@@ -188,6 +189,14 @@ func (d Decision) AsAction() reconcile.Action {
 	}
 	if d.Intent.Environment != "" {
 		a.Details["environment"] = d.Intent.Environment
+	}
+	if d.p != nil {
+		// Who owns it, for routing and for finding it on the page.
+		for k, key := range map[string]string{"application": d.p.keys.Application, "team_email": d.p.keys.TeamEmail} {
+			if v := strings.TrimSpace(o.Tags[key]); key != "" && v != "" {
+				a.Details[k] = v
+			}
+		}
 	}
 	if by := d.Intent.By; by != "" {
 		a.Details["decided_by"] = "tag " + by
