@@ -2,6 +2,7 @@ package monitor
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -39,10 +40,15 @@ func (s *Service) follow(ctx context.Context, a actor, ob observer, obs *Observa
 		next := *obs
 		next.AgentCommands, next.CommandsListed = cs, true
 		next.Now = obs.Now.Add(time.Since(start))
+		pending := pendingInstall(cs, sent)
 		var sends []*Change
 		for _, c := range s.planner.planAgent(&next) {
-			if c.Object == ObjectCommand {
+			switch {
+			case c.Object == ObjectCommand:
 				sends = append(sends, c)
+			case !pending && c.Op == OpReport && installedTo(sent, c.Name):
+				// A step that failed on an instance installed this run.
+				out = append(out, c)
 			}
 		}
 		if len(sends) > 0 {
@@ -50,10 +56,20 @@ func (s *Service) follow(ctx context.Context, a actor, ob observer, obs *Observa
 			out = append(out, sends...)
 			known = append(known, more...)
 		}
-		if !pendingInstall(cs, sent) || time.Now().After(deadline) {
+		if !pending || time.Now().After(deadline) {
 			return out
 		}
 	}
+}
+
+// installedTo reports whether an install of sent went to instance.
+func installedTo(sent []AgentCommand, instance string) bool {
+	for _, c := range sent {
+		if c.Document == InstallDocument && slices.Contains(c.InstanceIDs, instance) {
+			return true
+		}
+	}
+	return false
 }
 
 // installing reports whether any of sent installs.

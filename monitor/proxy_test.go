@@ -15,6 +15,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"github.com/opsd-dev/opsd/internal/mototest"
 )
@@ -31,9 +32,11 @@ import (
 //     RemoveSourceIdentifierFromSubscription are missing: the fake
 //     carries them out on moto's subscription by deleting and recreating
 //     it, and answers as RDS does.
+//   - SSM's agent commands: see proxy_ssm_test.go.
 type wire struct {
 	proxy *mototest.Proxy
 	moto  string
+	ssm   *ssmWire
 
 	mu     sync.Mutex
 	topics map[string]map[string]string // topic ARN → attributes set
@@ -48,6 +51,7 @@ func newWire(t *testing.T, srv *mototest.Server) *wire {
 	f.proxy.Handle("ModifyEventSubscription", f.modifySubscription)
 	f.proxy.Handle("AddSourceIdentifierToSubscription", f.modifySubscription)
 	f.proxy.Handle("RemoveSourceIdentifierFromSubscription", f.modifySubscription)
+	f.ssm = newSSMWire(f.proxy, ssm.NewFromConfig(srv.Config(testRegion)))
 	return f
 }
 
