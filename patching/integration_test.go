@@ -60,6 +60,51 @@ type wire struct {
 	script func(comment, id string, look int) string
 	looks  map[string]int
 	moto   *ssm.Client
+	// patches are each instance's installed patches, as
+	// DescribeInstancePatches gives them (moto lacks it).
+	patches map[string][]fakePatch
+}
+
+// fakePatch is one row of DescribeInstancePatches.
+type fakePatch struct {
+	KBID, Title, State string
+	Installed          time.Time
+}
+
+// describeInstancePatches answers an instance's patches, filtered by the
+// State filter as SSM does.
+func (f *wire) describeInstancePatches(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		InstanceId string
+		Filters    []struct {
+			Key    string
+			Values []string
+		}
+	}
+	if !decodeBody(w, r, &in) {
+		return
+	}
+	states := map[string]bool{}
+	for _, flt := range in.Filters {
+		if flt.Key == "State" {
+			for _, v := range flt.Values {
+				states[v] = true
+			}
+		}
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	list := []map[string]any{}
+	for _, p := range f.patches[in.InstanceId] {
+		if len(states) > 0 && !states[p.State] {
+			continue
+		}
+		list = append(list, map[string]any{
+			"KBId": p.KBID, "Title": p.Title, "State": p.State, "Classification": "Security", "Severity": "Important",
+			"InstalledTime": mototest.Epoch(p.Installed),
+		})
+	}
+	mototest.WriteJSON(w, r, map[string]any{"Patches": list})
 }
 
 func (f *wire) setManaged(m Managed, ids ...string) {
@@ -239,11 +284,12 @@ func newMotoEnv(t *testing.T) *motoEnv {
 	srv := mototest.Shared(t)
 	srv.Reset(t)
 	p := mototest.NewProxy(t, srv.URL())
-	f := &wire{managed: map[string]Managed{}, states: map[string]PatchState{}, looks: map[string]int{}, moto: ssm.NewFromConfig(srv.Config(region))}
+	f := &wire{managed: map[string]Managed{}, states: map[string]PatchState{}, looks: map[string]int{}, moto: ssm.NewFromConfig(srv.Config(region)), patches: map[string][]fakePatch{}}
 	p.Handle("AmazonSSM.SendCommand", f.sendCommand)
 	p.Handle("AmazonSSM.DescribeInstanceInformation", f.describeInstanceInformation)
 	p.Handle("AmazonSSM.ListCommandInvocations", f.listCommandInvocations)
 	p.Handle("AmazonSSM.DescribeInstancePatchStates", f.describeInstancePatchStates)
+	p.Handle("AmazonSSM.DescribeInstancePatches", f.describeInstancePatches)
 	e := &motoEnv{proxy: p, cfg: p.Config(region), fake: f, ssm: f.moto, rec: &notify.Recorder{}}
 	e.ec2 = ec2.NewFromConfig(e.cfg)
 	imgs, err := e.ec2.DescribeImages(context.Background(), &ec2.DescribeImagesInput{Owners: []string{"amazon"}})

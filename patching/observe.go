@@ -119,10 +119,28 @@ func (ob observer) managed(ctx context.Context, o *Observation) error {
 // commands lists opsd's AWS-RunPatchBaseline commands sent since
 // [Planner.Since]: those whose Comment names a run.
 func (ob observer) commands(ctx context.Context, o *Observation, now time.Time, known []Command) error {
+	if err := ob.listCommands(ctx, o, ob.p.Since(now)); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, c := range o.Commands {
+		seen[c.ID] = true
+	}
+	for _, c := range known {
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			o.Commands = append(o.Commands, c)
+		}
+	}
+	return nil
+}
+
+// listCommands lists opsd's commands sent since, into o.Commands.
+func (ob observer) listCommands(ctx context.Context, o *Observation, since time.Time) error {
 	in := &ssm.ListCommandsInput{
 		Filters: []ssmtypes.CommandFilter{
 			{Key: ssmtypes.CommandFilterKeyDocumentName, Value: aws.String(Document)},
-			{Key: ssmtypes.CommandFilterKeyInvokedAfter, Value: aws.String(ob.p.Since(now).Format(time.RFC3339))},
+			{Key: ssmtypes.CommandFilterKeyInvokedAfter, Value: aws.String(since.UTC().Format(time.RFC3339))},
 		},
 		MaxResults: aws.Int32(50),
 	}
@@ -147,12 +165,6 @@ func (ob observer) commands(ctx context.Context, o *Observation, now time.Time, 
 				Status:      string(c.Status),
 				Requested:   aws.ToTime(c.RequestedDateTime),
 			})
-		}
-	}
-	for _, c := range known {
-		if !seen[c.ID] {
-			seen[c.ID] = true
-			o.Commands = append(o.Commands, c)
 		}
 	}
 	return nil

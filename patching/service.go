@@ -28,6 +28,8 @@ type Service struct {
 	// toldProblems are the tag problems already told, so each is told
 	// once (again after a restart, unless a state store keeps them).
 	toldProblems map[string]bool
+	// ro is the rollout as last saved, for when no state store keeps it.
+	ro *Rollout
 }
 
 var _ reconcile.Service = (*Service)(nil)
@@ -112,11 +114,13 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 	}
 	follow, cancel := s.followContext(ctx)
 	defer cancel()
+	var rolloutErrs reconcile.Result
+	ro := s.rollout(ctx, targets, req, &rolloutErrs)
 
 	runs, errs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) (*targetRun, error) {
-		return s.reconcileTarget(ctx, follow, t, req)
+		return s.reconcileTarget(ctx, follow, t, req, ro)
 	})
-	res.Errors = errs
+	res.Errors = append(errs, rolloutErrs.Errors...)
 	var ordered []*targetRun
 	for _, tr := range runs {
 		if tr != nil {
@@ -146,7 +150,7 @@ func (s *Service) followContext(ctx context.Context) (context.Context, context.C
 // reconcileTarget observes, plans and, in Apply mode, acts in one account
 // and region, pass after pass while a command it sent or found is under
 // way, until follow ends. Its error is what could not be observed.
-func (s *Service) reconcileTarget(ctx, follow context.Context, t accounts.Target, req reconcile.Request) (*targetRun, error) {
+func (s *Service) reconcileTarget(ctx, follow context.Context, t accounts.Target, req reconcile.Request, ro *Rollout) (*targetRun, error) {
 	c := s.deps.Clients(t.Config)
 	tr := &targetRun{target: t, clients: c}
 	ob := observer{c: c, p: s.planner, account: t.Account, region: t.Region}
@@ -158,6 +162,7 @@ func (s *Service) reconcileTarget(ctx, follow context.Context, t accounts.Target
 		if err != nil {
 			return tr, err
 		}
+		o.Rollout = ro
 		pl := s.planner.Plan(o, req.Now)
 		if ids := pl.missingStates(); len(ids) > 0 {
 			if err := ob.readStates(ctx, o, ids); err != nil {
