@@ -55,7 +55,11 @@ func putMetricAlarmInput(al *Alarm) *cloudwatch.PutMetricAlarmInput {
 		in.Namespace = aws.String(al.Namespace)
 		in.MetricName = aws.String(al.MetricName)
 		in.Dimensions = cwDimensions(al.Dimensions)
-		in.Statistic = cwtypes.Statistic(al.Statistic)
+		if al.ExtendedStatistic != "" {
+			in.ExtendedStatistic = aws.String(al.ExtendedStatistic)
+		} else {
+			in.Statistic = cwtypes.Statistic(al.Statistic)
+		}
 		in.Period = aws.Int32(al.Period)
 		return in
 	}

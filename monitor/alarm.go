@@ -102,8 +102,9 @@ type Alarm struct {
 	InsufficientDataActions []string
 	ActionsEnabled          bool
 
-	// Unit and ExtendedStatistic are never set by opsd; an observed alarm
-	// with either has drifted.
+	// Unit is never set by opsd: an observed alarm with one has drifted.
+	// ExtendedStatistic (a percentile, p99) is set instead of Statistic
+	// by the Lambda duration alarm only.
 	Unit              string
 	ExtendedStatistic string
 

@@ -5,11 +5,14 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
+	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	cwschemas "github.com/aws/aws-sdk-go-v2/service/cloudwatch/schemas"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	elb "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	"github.com/aws/aws-sdk-go-v2/service/sns"
 	"github.com/aws/aws-sdk-go-v2/service/sqs"
@@ -105,31 +108,57 @@ type SSMAPI interface {
 	SendCommand(ctx context.Context, in *ssm.SendCommandInput, optFns ...func(*ssm.Options)) (*ssm.SendCommandOutput, error)
 }
 
+// AutoScalingAPI is the part of EC2 Auto Scaling the monitor service
+// calls.
+type AutoScalingAPI interface {
+	DescribeAutoScalingGroups(ctx context.Context, in *autoscaling.DescribeAutoScalingGroupsInput, optFns ...func(*autoscaling.Options)) (*autoscaling.DescribeAutoScalingGroupsOutput, error)
+}
+
+// LambdaAPI is the part of Lambda the monitor service calls.
+type LambdaAPI interface {
+	ListFunctions(ctx context.Context, in *lambda.ListFunctionsInput, optFns ...func(*lambda.Options)) (*lambda.ListFunctionsOutput, error)
+	ListTags(ctx context.Context, in *lambda.ListTagsInput, optFns ...func(*lambda.Options)) (*lambda.ListTagsOutput, error)
+}
+
+// ECSAPI is the part of ECS the monitor service calls.
+type ECSAPI interface {
+	ListClusters(ctx context.Context, in *ecs.ListClustersInput, optFns ...func(*ecs.Options)) (*ecs.ListClustersOutput, error)
+	DescribeClusters(ctx context.Context, in *ecs.DescribeClustersInput, optFns ...func(*ecs.Options)) (*ecs.DescribeClustersOutput, error)
+	ListServices(ctx context.Context, in *ecs.ListServicesInput, optFns ...func(*ecs.Options)) (*ecs.ListServicesOutput, error)
+	DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, optFns ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error)
+}
+
 var (
-	_ SSMAPI        = (*ssm.Client)(nil)
-	_ CloudWatchAPI = (*cloudwatch.Client)(nil)
-	_ LogsAPI       = (*cloudwatchlogs.Client)(nil)
-	_ EC2API        = (*ec2.Client)(nil)
-	_ RDSAPI        = (*rds.Client)(nil)
-	_ APIGatewayAPI = (*apigateway.Client)(nil)
-	_ ELBAPI        = (*elb.Client)(nil)
-	_ SyntheticsAPI = (*synthetics.Client)(nil)
-	_ SNSAPI        = (*sns.Client)(nil)
-	_ SQSAPI        = (*sqs.Client)(nil)
+	_ AutoScalingAPI = (*autoscaling.Client)(nil)
+	_ LambdaAPI      = (*lambda.Client)(nil)
+	_ ECSAPI         = (*ecs.Client)(nil)
+	_ SSMAPI         = (*ssm.Client)(nil)
+	_ CloudWatchAPI  = (*cloudwatch.Client)(nil)
+	_ LogsAPI        = (*cloudwatchlogs.Client)(nil)
+	_ EC2API         = (*ec2.Client)(nil)
+	_ RDSAPI         = (*rds.Client)(nil)
+	_ APIGatewayAPI  = (*apigateway.Client)(nil)
+	_ ELBAPI         = (*elb.Client)(nil)
+	_ SyntheticsAPI  = (*synthetics.Client)(nil)
+	_ SNSAPI         = (*sns.Client)(nil)
+	_ SQSAPI         = (*sqs.Client)(nil)
 )
 
 // Clients are the AWS clients for one account and region.
 type Clients struct {
-	CloudWatch CloudWatchAPI
-	Logs       LogsAPI
-	EC2        EC2API
-	RDS        RDSAPI
-	APIGateway APIGatewayAPI
-	ELB        ELBAPI
-	Synthetics SyntheticsAPI
-	SNS        SNSAPI
-	SQS        SQSAPI
-	SSM        SSMAPI
+	CloudWatch  CloudWatchAPI
+	Logs        LogsAPI
+	EC2         EC2API
+	RDS         RDSAPI
+	APIGateway  APIGatewayAPI
+	ELB         ELBAPI
+	Synthetics  SyntheticsAPI
+	SNS         SNSAPI
+	SQS         SQSAPI
+	SSM         SSMAPI
+	AutoScaling AutoScalingAPI
+	Lambda      LambdaAPI
+	ECS         ECSAPI
 }
 
 // NewClients returns the SDK's clients for cfg: the default
@@ -144,15 +173,18 @@ func NewClients(cfg aws.Config) Clients {
 		})
 	}
 	return Clients{
-		CloudWatch: cloudwatch.NewFromConfig(cfg, cwOpts...),
-		Logs:       cloudwatchlogs.NewFromConfig(cfg),
-		EC2:        ec2.NewFromConfig(cfg),
-		RDS:        rds.NewFromConfig(cfg),
-		APIGateway: apigateway.NewFromConfig(cfg),
-		ELB:        elb.NewFromConfig(cfg),
-		Synthetics: synthetics.NewFromConfig(cfg),
-		SNS:        sns.NewFromConfig(cfg),
-		SQS:        sqs.NewFromConfig(cfg),
-		SSM:        ssm.NewFromConfig(cfg),
+		CloudWatch:  cloudwatch.NewFromConfig(cfg, cwOpts...),
+		Logs:        cloudwatchlogs.NewFromConfig(cfg),
+		EC2:         ec2.NewFromConfig(cfg),
+		RDS:         rds.NewFromConfig(cfg),
+		APIGateway:  apigateway.NewFromConfig(cfg),
+		ELB:         elb.NewFromConfig(cfg),
+		Synthetics:  synthetics.NewFromConfig(cfg),
+		SNS:         sns.NewFromConfig(cfg),
+		SQS:         sqs.NewFromConfig(cfg),
+		SSM:         ssm.NewFromConfig(cfg),
+		AutoScaling: autoscaling.NewFromConfig(cfg),
+		Lambda:      lambda.NewFromConfig(cfg),
+		ECS:         ecs.NewFromConfig(cfg),
 	}
 }

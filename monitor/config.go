@@ -13,8 +13,9 @@ import "time"
 //	                                 # arn:aws:sns:{region}:{account}:ops-alerts. Empty: alarms are made without
 //	                                 # actions and each account/region reports it; no RDS event subscription.
 //	  scope:
-//	    kinds: [ec2, rds, api, alb, canary, sns, dlq]   # the kinds of resource watched at all
-//	    by: [environment, tag]       # what brings ec2, rds and alb into scope: environment, tag, or both
+//	    kinds: [ec2, rds, api, alb, canary, sns, dlq, asg, lambda, ecs]   # the kinds of resource watched at all;
+//	                                 # with asg, a group's members get no per-instance alarms
+//	    by: [environment, tag]       # what brings ec2, rds, alb, asg, lambda and ecs into scope: environment, tag, or both
 //	    environments: [production, prod]   # environment tag values in scope (case-insensitive)
 //	    every: [api, canary, sns, dlq]     # kinds watched in every environment, tagged or not
 //	  tags:                          # tag keys (case-sensitive)
@@ -51,6 +52,17 @@ import "time"
 //	      failed:  {enabled: true, threshold: 0,   period: 5m, evaluation_periods: 1}  # NumberOfNotificationsFailed >
 //	    dlq:
 //	      messages: {enabled: true, threshold: 0,  period: 5m, evaluation_periods: 1}  # ApproximateNumberOfMessagesVisible >
+//	    asg:
+//	      capacity: {enabled: true, threshold: 0,  period: 5m, evaluation_periods: 3}  # desired - in-service instances >
+//	      cpu:      {enabled: true, threshold: 80, period: 5m, evaluation_periods: 3}  # CPUUtilization % by AutoScalingGroupName >
+//	    lambda:
+//	      errors:    {enabled: true, threshold: 0,  period: 5m, evaluation_periods: 1} # Errors >
+//	      throttles: {enabled: true, threshold: 0,  period: 5m, evaluation_periods: 1} # Throttles >
+//	      duration:  {enabled: true, threshold: 80, period: 5m, evaluation_periods: 3} # Duration p99 > % of the timeout
+//	    ecs:
+//	      running: {enabled: true, threshold: 0,  period: 1m, evaluation_periods: 5}   # desired - running tasks > (Container Insights)
+//	      cpu:     {enabled: true, threshold: 80, period: 5m, evaluation_periods: 3}   # CPUUtilization % >
+//	      memory:  {enabled: true, threshold: 80, period: 5m, evaluation_periods: 3}   # MemoryUtilization % >
 //	  agent:                         # the CloudWatch agent's metrics (memory and disk)
 //	    namespace: CWAgent
 //	    dimensions: [InstanceId]     # the agent's append_dimensions keys; preferred when an instance publishes several sets
@@ -206,6 +218,42 @@ type Alarms struct {
 	SNS SNSAlarms `koanf:"sns"`
 	// DLQ are a dead-letter queue's alarms.
 	DLQ DLQAlarms `koanf:"dlq"`
+	// ASG are an Auto Scaling group's alarms.
+	ASG ASGAlarms `koanf:"asg"`
+	// Lambda are a Lambda function's alarms.
+	Lambda LambdaAlarms `koanf:"lambda"`
+	// ECS are an ECS service's alarms.
+	ECS ECSAlarms `koanf:"ecs"`
+}
+
+// ASGAlarms are an Auto Scaling group's alarms.
+type ASGAlarms struct {
+	// Capacity is GroupDesiredCapacity - GroupInServiceInstances (count):
+	// in-service instances below desired by more than the threshold.
+	Capacity AlarmSpec `koanf:"capacity"`
+	// CPU is CPUUtilization of the group's instances (percent).
+	CPU AlarmSpec `koanf:"cpu"`
+}
+
+// LambdaAlarms are a Lambda function's alarms.
+type LambdaAlarms struct {
+	// Errors is Errors (count).
+	Errors AlarmSpec `koanf:"errors"`
+	// Throttles is Throttles (count).
+	Throttles AlarmSpec `koanf:"throttles"`
+	// Duration is Duration p99 (percent of the function's timeout).
+	Duration AlarmSpec `koanf:"duration"`
+}
+
+// ECSAlarms are an ECS service's alarms.
+type ECSAlarms struct {
+	// Running is DesiredTaskCount - RunningTaskCount (count, Container
+	// Insights): running tasks below desired by more than the threshold.
+	Running AlarmSpec `koanf:"running"`
+	// CPU is CPUUtilization (percent of the service's reservation).
+	CPU AlarmSpec `koanf:"cpu"`
+	// Memory is MemoryUtilization (percent of the service's reservation).
+	Memory AlarmSpec `koanf:"memory"`
 }
 
 // EC2Alarms are an EC2 instance's alarms.
@@ -397,7 +445,7 @@ func DefaultConfig() Config {
 		Schedule: "*/15 * * * *",
 		Timeout:  10 * time.Minute,
 		Scope: Scope{
-			Kinds:        []string{"ec2", "rds", "api", "alb", "canary", "sns", "dlq"},
+			Kinds:        []string{"ec2", "rds", "api", "alb", "canary", "sns", "dlq", "asg", "lambda", "ecs"},
 			By:           []string{"environment", "tag"},
 			Environments: []string{"production", "prod"},
 			Every:        []string{"api", "canary", "sns", "dlq"},
@@ -422,6 +470,9 @@ func DefaultConfig() Config {
 			Canary: CanaryAlarms{Success: spec(100, fiveMin, 1)},
 			SNS:    SNSAlarms{Failed: spec(0, fiveMin, 1)},
 			DLQ:    DLQAlarms{Messages: spec(0, fiveMin, 1)},
+			ASG:    ASGAlarms{Capacity: spec(0, fiveMin, 3), CPU: spec(80, fiveMin, 3)},
+			Lambda: LambdaAlarms{Errors: spec(0, fiveMin, 1), Throttles: spec(0, fiveMin, 1), Duration: spec(80, fiveMin, 3)},
+			ECS:    ECSAlarms{Running: spec(0, time.Minute, 5), CPU: spec(80, fiveMin, 3), Memory: spec(80, fiveMin, 3)},
 		},
 		Agent: Agent{
 			Namespace:     "CWAgent",
@@ -520,6 +571,31 @@ func (a Alarms) spec(k Kind, metric string) (AlarmSpec, bool) {
 	case KindDLQ:
 		if metric == MetricMessages {
 			return a.DLQ.Messages, true
+		}
+	case KindASG:
+		switch metric {
+		case MetricCapacity:
+			return a.ASG.Capacity, true
+		case MetricCPU:
+			return a.ASG.CPU, true
+		}
+	case KindLambda:
+		switch metric {
+		case MetricErrors:
+			return a.Lambda.Errors, true
+		case MetricThrottle:
+			return a.Lambda.Throttles, true
+		case MetricDuration:
+			return a.Lambda.Duration, true
+		}
+	case KindECS:
+		switch metric {
+		case MetricRunning:
+			return a.ECS.Running, true
+		case MetricCPU:
+			return a.ECS.CPU, true
+		case MetricMemory:
+			return a.ECS.Memory, true
 		}
 	}
 	return AlarmSpec{}, false

@@ -120,7 +120,7 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 	c := DefaultConfig()
 	c.Timeout = 0
 	c.AlarmTopics = []string{"arn:aws:sns:{region}:{account}:ok", "ops-alerts", "arn:aws:sqs:eu-west-2:123456789012:q"}
-	c.Scope.Kinds = []string{"ec2", "lambda"}
+	c.Scope.Kinds = []string{"ec2", "eks"}
 	c.Scope.By = []string{"team"}
 	c.Scope.Every = nil
 	c.Tags.Monitor = "aws:monitor"
@@ -192,7 +192,7 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 	}
 	for _, msg := range []string{
 		`monitor.alarm_topics[1]: "ops-alerts" is not an ARN: arn: invalid prefix`,
-		`monitor.scope.kinds[1]: "lambda" is not a kind (ec2, rds, api, alb, canary, sns, dlq)`,
+		`monitor.scope.kinds[1]: "eks" is not a kind (ec2, rds, api, alb, canary, sns, dlq, asg, lambda, ecs)`,
 		`monitor.alarms.ec2.cpu.threshold: 120 must be at most 100 (%)`,
 		`monitor.log_retention.days: 200 is not a retention CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)`,
 		`monitor.alarms.dlq.messages.evaluation_periods: 25 periods of 1h0m0s exceed one day, the longest an alarm evaluates`,
@@ -207,7 +207,7 @@ func TestValidateScopeNeedsARule(t *testing.T) {
 	c := DefaultConfig()
 	c.Scope.By = nil
 	errs := c.Validate("monitor")
-	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "monitor.scope.by: must list environment, tag or both: nothing would bring ec2, rds, alb resources into scope") {
+	if len(errs) != 1 || !strings.HasPrefix(errs[0].Error(), "monitor.scope.by: must list environment, tag or both: nothing would bring ec2, rds, alb, asg, lambda, ecs resources into scope") {
 		t.Errorf("errors = %v", errs)
 	}
 	c.Scope.Kinds = []string{"sns", "dlq"}
@@ -225,7 +225,7 @@ monitor:
   timeout: 10m
   alarm_topics: []
   scope:
-    kinds: [ec2, rds, api, alb, canary, sns, dlq]
+    kinds: [ec2, rds, api, alb, canary, sns, dlq, asg, lambda, ecs]
     by: [environment, tag]
     environments: [production, prod]
     every: [api, canary, sns, dlq]
@@ -261,6 +261,17 @@ monitor:
       failed:  {enabled: true, threshold: 0,   period: 5m, evaluation_periods: 1, datapoints_to_alarm: 0}
     dlq:
       messages: {enabled: true, threshold: 0,  period: 5m, evaluation_periods: 1, datapoints_to_alarm: 0}
+    asg:
+      capacity: {enabled: true, threshold: 0, period: 5m, evaluation_periods: 3}
+      cpu: {enabled: true, threshold: 80, period: 5m, evaluation_periods: 3}
+    lambda:
+      errors: {enabled: true, threshold: 0, period: 5m, evaluation_periods: 1}
+      throttles: {enabled: true, threshold: 0, period: 5m, evaluation_periods: 1}
+      duration: {enabled: true, threshold: 80, period: 5m, evaluation_periods: 3}
+    ecs:
+      running: {enabled: true, threshold: 0, period: 1m, evaluation_periods: 5}
+      cpu: {enabled: true, threshold: 80, period: 5m, evaluation_periods: 3}
+      memory: {enabled: true, threshold: 80, period: 5m, evaluation_periods: 3}
   agent:
     namespace: CWAgent
     dimensions: [InstanceId]

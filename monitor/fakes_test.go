@@ -122,6 +122,7 @@ func (f *fakeAWS) clients() Clients {
 	return Clients{
 		CloudWatch: (*fakeCloudWatch)(f), Logs: (*fakeLogs)(f), EC2: (*fakeEC2)(f), RDS: (*fakeRDS)(f),
 		APIGateway: (*fakeAPIGateway)(f), ELB: (*fakeELB)(f), Synthetics: (*fakeSynthetics)(f), SNS: (*fakeSNS)(f), SQS: (*fakeSQS)(f),
+		AutoScaling: (*fakeAutoScaling)(f), Lambda: (*fakeLambda)(f), ECS: (*fakeECS)(f),
 	}
 }
 

@@ -26,10 +26,17 @@ const (
 	// KindDLQ is an SQS queue that another queue's redrive policy names as
 	// its dead-letter queue.
 	KindDLQ Kind = "dlq"
+	// KindASG is an EC2 Auto Scaling group, alarmed as a group: its
+	// members get no per-instance alarms.
+	KindASG Kind = "asg"
+	// KindLambda is a Lambda function.
+	KindLambda Kind = "lambda"
+	// KindECS is an ECS service (its ID is cluster/service).
+	KindECS Kind = "ecs"
 )
 
 // allKinds are every kind, in the order plans list them.
-var allKinds = []Kind{KindEC2, KindRDS, KindAPI, KindALB, KindCanary, KindSNS, KindDLQ}
+var allKinds = []Kind{KindEC2, KindRDS, KindAPI, KindALB, KindCanary, KindSNS, KindDLQ, KindASG, KindLambda, KindECS}
 
 // AllKinds returns every kind of resource watched, in plan order.
 func AllKinds() []Kind { return slices.Clone(allKinds) }
@@ -49,17 +56,22 @@ func kindOrder(k Kind) int {
 // under alarms.<kind> in the configuration and the suffix of its override
 // tag (opsd:monitor:<key>).
 const (
-	MetricStatus   = "status"   // ec2: StatusCheckFailed
-	MetricCPU      = "cpu"      // ec2, rds: CPUUtilization
-	MetricMemory   = "memory"   // ec2: agent memory in use; rds: FreeableMemory
-	MetricDisk     = "disk"     // ec2: agent disk space used
-	MetricDiskIO   = "diskio"   // ec2: EBSIOBalance%
-	MetricStorage  = "storage"  // rds: FreeStorageSpace
-	MetricLogins   = "logins"   // rds: PostgreSQL login failures
-	Metric5xx      = "5xx"      // api, alb: 5xx responses
-	MetricSuccess  = "success"  // canary: SuccessPercent
-	MetricFailed   = "failed"   // sns: NumberOfNotificationsFailed
-	MetricMessages = "messages" // dlq: ApproximateNumberOfMessagesVisible
+	MetricStatus   = "status"    // ec2: StatusCheckFailed
+	MetricCPU      = "cpu"       // ec2, rds: CPUUtilization
+	MetricMemory   = "memory"    // ec2: agent memory in use; rds: FreeableMemory
+	MetricDisk     = "disk"      // ec2: agent disk space used
+	MetricDiskIO   = "diskio"    // ec2: EBSIOBalance%
+	MetricStorage  = "storage"   // rds: FreeStorageSpace
+	MetricLogins   = "logins"    // rds: PostgreSQL login failures
+	Metric5xx      = "5xx"       // api, alb: 5xx responses
+	MetricSuccess  = "success"   // canary: SuccessPercent
+	MetricFailed   = "failed"    // sns: NumberOfNotificationsFailed
+	MetricMessages = "messages"  // dlq: ApproximateNumberOfMessagesVisible
+	MetricCapacity = "capacity"  // asg: GroupInServiceInstances below GroupDesiredCapacity
+	MetricErrors   = "errors"    // lambda: Errors
+	MetricThrottle = "throttles" // lambda: Throttles
+	MetricDuration = "duration"  // lambda: Duration p99, % of the timeout
+	MetricRunning  = "running"   // ecs: RunningTaskCount below DesiredTaskCount
 )
 
 // kindMetrics lists each kind's metric keys in alarm order.
@@ -71,4 +83,7 @@ var kindMetrics = map[Kind][]string{
 	KindCanary: {MetricSuccess},
 	KindSNS:    {MetricFailed},
 	KindDLQ:    {MetricMessages},
+	KindASG:    {MetricCapacity, MetricCPU},
+	KindLambda: {MetricErrors, MetricThrottle, MetricDuration},
+	KindECS:    {MetricRunning, MetricCPU, MetricMemory},
 }

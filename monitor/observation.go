@@ -33,6 +33,16 @@ type Resource struct {
 	// Dimension is a load balancer's LoadBalancer dimension value
 	// (app/name/id).
 	Dimension string
+	// GroupMetrics says an Auto Scaling group publishes its group metrics
+	// (GroupInServiceInstances, GroupDesiredCapacity).
+	GroupMetrics bool
+	// TimeoutSeconds is a Lambda function's timeout.
+	TimeoutSeconds int32
+	// Cluster and Service are an ECS service's cluster and service names;
+	// ContainerInsights says the cluster publishes Container Insights
+	// (RunningTaskCount, DesiredTaskCount).
+	Cluster, Service  string
+	ContainerInsights bool
 	// SQSSubscriptions is how many SQS queues an SNS topic delivers to.
 	SQSSubscriptions int
 	// FailureFeedbackRole and SuccessFeedbackRole are an SNS topic's

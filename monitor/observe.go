@@ -88,6 +88,12 @@ func (ob observer) list(ctx context.Context, k Kind) ([]*Resource, error) {
 		return ob.topics(ctx)
 	case KindDLQ:
 		return ob.deadLetterQueues(ctx)
+	case KindASG:
+		return ob.groups(ctx)
+	case KindLambda:
+		return ob.functions(ctx)
+	case KindECS:
+		return ob.services(ctx)
 	}
 	return nil, nil
 }

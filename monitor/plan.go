@@ -55,6 +55,12 @@ type planning struct {
 // alarms, the agent's parameters and commands, dashboards, metric filters, the RDS event subscription, SNS
 // delivery logging, log retention, then reports about resources.
 func (p *Planner) Plan(obs *Observation) []*Change {
+	_, out := p.plan(obs)
+	return out
+}
+
+// plan is Plan, with the planning state the coverage is measured from.
+func (p *Planner) plan(obs *Observation) (*planning, []*Change) {
 	pl := p.start(obs)
 	var out []*Change
 	out = append(out, pl.resolveTopics()...)
@@ -68,7 +74,7 @@ func (p *Planner) Plan(obs *Observation) []*Change {
 	out = append(out, pl.subscriptionChanges()...)
 	out = append(out, pl.deliveryChanges()...)
 	out = append(out, pl.retentionChanges()...)
-	return append(out, pl.reports...)
+	return pl, append(out, pl.reports...)
 }
 
 // planAgent returns only the agent's commands and reports for obs: what
@@ -146,6 +152,12 @@ func (pl *planning) judgeResources() {
 func (pl *planning) buildAlarms() {
 	for _, r := range pl.resources {
 		st := pl.standings[r]
+		if pl.memberOfWatchedGroup(r) && st.watched {
+			for _, m := range kindMetrics[r.Kind] {
+				pl.unwanted[alarmName(r.Kind, r.ID, m)] = "member of Auto Scaling group " + r.Group + ": alarmed by its group, not per instance"
+			}
+			continue
+		}
 		if !st.watched {
 			for _, m := range kindMetrics[r.Kind] {
 				pl.unwanted[alarmName(r.Kind, r.ID, m)] = fmt.Sprintf("%s %s is not watched: %s", kindNoun(r.Kind), r.ID, st.why)
@@ -167,6 +179,12 @@ func (pl *planning) buildAlarms() {
 			pl.snsAlarms(r, st)
 		case KindDLQ:
 			pl.dlqAlarms(r, st)
+		case KindASG:
+			pl.asgAlarms(r, st)
+		case KindLambda:
+			pl.lambdaAlarms(r, st)
+		case KindECS:
+			pl.ecsAlarms(r, st)
 		}
 	}
 }

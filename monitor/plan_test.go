@@ -59,7 +59,7 @@ func TestAlarmChanges(t *testing.T) {
 	stg := Alarm{Name: "opsd-ec2-i-stg-cpu", Tags: managedTags("i-stg")}
 	unmanaged := Alarm{Name: "opsd-ec2-i-gone2-cpu", Tags: map[string]string{"opsd:managed": "false"}}
 	dropped := Alarm{Name: "opsd-rds-db1-cpu", Tags: managedTags("arn:db1")}
-	unknownKind := Alarm{Name: "opsd-lambda-f-errors", Tags: managedTags("f")}
+	unknownKind := Alarm{Name: "opsd-eks-f-errors", Tags: managedTags("f")}
 
 	obs := observation(web, ec2Resource("i-stg", false, map[string]string{"Environment": "staging"}))
 	obs.Alarms = []Alarm{drifted, untagged, gone, stg, unmanaged, dropped, unknownKind}

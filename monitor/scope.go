@@ -157,6 +157,12 @@ func kindNoun(k Kind) string {
 		return "SNS topic"
 	case KindDLQ:
 		return "dead-letter queue"
+	case KindASG:
+		return "Auto Scaling group"
+	case KindLambda:
+		return "Lambda function"
+	case KindECS:
+		return "ECS service"
 	}
 	return string(k)
 }

@@ -27,7 +27,7 @@ func thresholdUnit(k Kind, metric string) unit {
 	case k == KindRDS && metric == MetricMemory:
 		return unitMiB
 	case metric == MetricCPU, metric == MetricMemory, metric == MetricDisk, metric == MetricDiskIO,
-		metric == MetricStorage, metric == MetricSuccess:
+		metric == MetricStorage, metric == MetricSuccess, metric == MetricDuration:
 		return unitPercent
 	}
 	return unitCount
