@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -30,6 +31,8 @@ type Service struct {
 	// told once, not every run.
 	lastErrors   map[string]bool
 	lastFailures map[string]bool
+	// coverage is the last reconcile's coverage.
+	coverage []Coverage
 }
 
 var _ reconcile.Service = (*Service)(nil)
@@ -65,6 +68,7 @@ func (s *Service) Timeout() time.Duration { return s.cfg.Timeout }
 type targetResult struct {
 	account, region string
 	changes         []*Change
+	coverage        []Coverage
 }
 
 // Reconcile observes every account and region, plans and, in Apply mode,
@@ -97,11 +101,16 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 			all = append(all, *tr)
 		}
 	}
+	var cov []Coverage
 	for _, tr := range all {
 		for _, c := range tr.changes {
 			res.Actions = append(res.Actions, c.action(req.Mode, tr.account, tr.region))
 		}
+		cov = append(cov, tr.coverage...)
 	}
+	s.mu.Lock()
+	s.coverage = cov
+	s.mu.Unlock()
 	if req.Mode == reconcile.Apply {
 		s.notify(ctx, req, all, res.Errors, &res)
 	}
@@ -117,13 +126,24 @@ func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, mode r
 	obs, err := ob.observe(ctx)
 	obs.Now, obs.Location = now, s.deps.Location
 	err = errors.Join(err, ob.observeAgent(ctx, obs, now, nil))
-	changes := s.planner.Plan(obs)
+	pl, changes := s.planner.plan(obs)
 	if mode == reconcile.Apply {
 		a := actor{c: c, cfg: s.cfg, log: s.log.With("account", t.Account, "region", t.Region)}
 		sent := a.run(ctx, changes)
 		changes = append(changes, s.follow(ctx, a, ob, obs, sent)...)
 	}
-	return targetResult{account: t.Account, region: t.Region, changes: changes}, err
+	cov := measureCoverage(t.Account, t.Region, obs, pl.expectations(), pl.agent, changes, s.cfg.Tags.Application)
+	return targetResult{account: t.Account, region: t.Region, changes: changes, coverage: cov}, err
+}
+
+// Coverage returns the coverage the last reconcile measured (Plan or
+// Apply), per account, region and application: instances in scope, with
+// the CloudWatch agent reporting, with every alarm they should have, and
+// why not. A Plan reconcile measures it read-only, as opsd audit does.
+func (s *Service) Coverage() []Coverage {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.coverage)
 }
 
 // notify sends the summary of an Apply reconcile when it has something to

@@ -102,6 +102,7 @@ func summarize(all []targetResult, errs []error, newErrs int, freshFailures bool
 	section("Not reached", unreached)
 	section("Changed", changes)
 	section("Needs a person (nothing was done)", reports)
+	section("Coverage", coverageLines(all))
 
 	return notify.Message{
 		Kind:     notify.KindMonitor,
@@ -154,6 +155,22 @@ func titleParts(counts map[string]int) []string {
 			out = append(out, t.one)
 		case n > 1:
 			out = append(out, fmt.Sprintf(t.many, n))
+		}
+	}
+	return out
+}
+
+// coverageLines are the coverage of every target, one line per account,
+// region and application, then one per instance short of the agent or an
+// alarm.
+func coverageLines(all []targetResult) []string {
+	var out []string
+	for _, tr := range all {
+		for _, c := range tr.coverage {
+			out = append(out, "• "+c.String())
+			for _, g := range c.Gaps {
+				out = append(out, "    ◦ "+g.String())
+			}
 		}
 	}
 	return out
