@@ -2,7 +2,10 @@ package cloudformation_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,11 +27,13 @@ var policyPseudo = map[string]any{
 
 // copies says which of a template's managed policies copy which policy file
 // of deploy/iam: together, in the scope that creates them all, they hold
-// exactly the file's statements, but for those in omit.
+// exactly the file's statements, but for those in omit. They attach
+// themselves to role, or to the template's role when role is empty.
 type copies struct {
 	file     string
 	policies []string
 	omit     []string
+	role     string
 }
 
 // templatePolicies are the templates' managed policies, by template. Every
@@ -41,10 +46,11 @@ var templatePolicies = map[string]struct {
 }{
 	"hub.yaml": {
 		role: "TaskRole",
-		// The parameters as the placeholders of opsd-policy.json and the
-		// member policies: a member role named opsd-*, a token parameter
-		// under /opsd/, an archive bucket named opsd-dlq-archive-*, and
-		// every optional policy created.
+		// The parameters as the placeholders of opsd-policy.json, the
+		// member and replay policies: a member role named opsd-*, a token
+		// parameter under /opsd/, an archive bucket named
+		// opsd-dlq-archive-*, a patching topic named opsd-*, the delivery
+		// logging role and topics, and every optional policy created.
 		params: map[string]any{
 			"MemberRoleName":                   "opsd-*",
 			"SlackTokenParameterName":          "/opsd/*",
@@ -56,9 +62,14 @@ var templatePolicies = map[string]struct {
 			"CreateArchiveBucket":              "true",
 			"ArchiveBucketName":                "opsd-dlq-archive-*",
 			"OrganizationId":                   "o-exampleorgid",
+			"PatchingTopicArn":                 "arn:aws:sns:*:*:opsd-*",
+			"DeliveryLoggingRoleName":          "sns-delivery-status",
+			"DeliveryLoggingTopicPrefix":       "REPLACE-WITH-TOPIC-PREFIX",
+			"CreateReplayRole":                 "true",
 		},
 		refs: map[string]any{
 			"TaskRole":       "TaskRole",
+			"HubReplayRole":  "HubReplayRole",
 			"LeaseTable.Arn": "arn:aws:dynamodb:*:*:table/opsd-lease",
 			"ArchiveBucket":  "opsd-dlq-archive-*",
 		},
@@ -69,16 +80,26 @@ var templatePolicies = map[string]struct {
 			{file: "member-read-policy.json", policies: []string{"HubReadPolicy"}},
 			{file: "member-shutdown-patching-policy.json", policies: []string{"HubShutdownPatchingPolicy"}},
 			{file: "member-backup-monitor-dlq-policy.json", policies: []string{"HubBackupMonitorDLQPolicy", "HubArchivePolicy"}},
+			{file: "member-sns-policy.json", policies: []string{"HubSNSPolicy"}},
+			{file: "replay-policy.json", policies: []string{"HubReplayPolicy"}, role: "HubReplayRole"},
 		},
 	},
 	"member-role.yaml": {
-		role:   "MemberRole",
-		params: map[string]any{"ArchiveBucketName": "opsd-dlq-archive-*"},
-		refs:   map[string]any{"MemberRole": "MemberRole"},
+		role: "MemberRole",
+		params: map[string]any{
+			"ArchiveBucketName":          "opsd-dlq-archive-*",
+			"PatchingTopicArn":           "arn:aws:sns:*:*:opsd-*",
+			"DeliveryLoggingRoleName":    "sns-delivery-status",
+			"DeliveryLoggingTopicPrefix": "REPLACE-WITH-TOPIC-PREFIX",
+			"CreateReplayRole":           "true",
+		},
+		refs: map[string]any{"MemberRole": "MemberRole", "ReplayRole": "ReplayRole"},
 		copies: []copies{
 			{file: "member-read-policy.json", policies: []string{"ReadPolicy"}},
 			{file: "member-shutdown-patching-policy.json", policies: []string{"ShutdownPatchingPolicy"}},
 			{file: "member-backup-monitor-dlq-policy.json", policies: []string{"BackupMonitorDLQPolicy", "ArchivePolicy"}},
+			{file: "member-sns-policy.json", policies: []string{"SNSPolicy"}},
+			{file: "replay-policy.json", policies: []string{"ReplayPolicy"}, role: "ReplayRole"},
 		},
 	},
 }
@@ -102,8 +123,12 @@ func TestPoliciesEqualFiles(t *testing.T) {
 						t.Fatalf("%s: %s is not created when every option is on", name, p)
 					}
 					props := s.properties(t, p)
-					if roles := props["Roles"]; jsonString(roles) != jsonString([]any{tc.role}) {
-						t.Errorf("%s: %s attaches to %s, want [%s]", name, p, jsonString(roles), tc.role)
+					role := tc.role
+					if c.role != "" {
+						role = c.role
+					}
+					if roles := props["Roles"]; jsonString(roles) != jsonString([]any{role}) {
+						t.Errorf("%s: %s attaches to %s, want [%s]", name, p, jsonString(roles), role)
 					}
 					doc := policyDocument(t, name+" "+p, props["PolicyDocument"])
 					if doc.Version != "2012-10-17" {
@@ -119,9 +144,20 @@ func TestPoliciesEqualFiles(t *testing.T) {
 					t.Errorf("%s: the copy of deploy/iam/%s (%s) differs from the file; change both the same way:\n  %s", name, c.file, strings.Join(c.policies, " + "), strings.Join(diff, "\n  "))
 				}
 			}
+			perRole := map[string]int{}
 			for _, p := range tp.resourcesOfType("AWS::IAM::ManagedPolicy") {
 				if !listed[p] {
 					t.Errorf("%s: managed policy %s is checked against no file of deploy/iam; add it to templatePolicies", name, p)
+				}
+				if s.created(t, p) {
+					for _, r := range s.properties(t, p)["Roles"].([]any) {
+						perRole[fmt.Sprint(r)]++
+					}
+				}
+			}
+			for r, n := range perRole {
+				if n > 10 {
+					t.Errorf("%s: %d managed policies attach to %s with every option on; IAM's default quota is 10 a role", name, n, r)
 				}
 			}
 			for _, r := range tp.resourcesOfType("AWS::IAM::Role") {
@@ -165,6 +201,107 @@ func TestOptionalPolicies(t *testing.T) {
 	if s.created(t, "ArchivePolicy") {
 		t.Error("member-role.yaml without ArchiveBucketName makes ArchivePolicy")
 	}
+	for _, r := range []string{"SNSPolicy", "ReplayRole", "ReplayPolicy"} {
+		if s.created(t, r) {
+			t.Errorf("member-role.yaml with its defaults makes %s", r)
+		}
+	}
+	s = newScope(t, member, map[string]any{"CreateReplayRole": "true"}, policyPseudo, templatePolicies["member-role.yaml"].refs)
+	if s.created(t, "ReplayRole") {
+		t.Error("member-role.yaml makes the replay role without an archive bucket to read")
+	}
+
+	// member-sns-policy.json's statements each with its own parameter.
+	for _, tc := range []struct {
+		template, policy string
+		params           map[string]any
+		want             string
+	}{
+		{"member-role.yaml", "SNSPolicy", map[string]any{"PatchingTopicArn": "arn:aws:sns:eu-west-2:111111111111:opsd-patching"}, "PatchingAlertTopic"},
+		{"member-role.yaml", "SNSPolicy", map[string]any{"DeliveryLoggingRoleName": "sns-delivery-status", "DeliveryLoggingTopicPrefix": "orders-"}, "MonitorSNSDeliveryLogging,MonitorPassDeliveryLoggingRole"},
+		{"hub.yaml", "HubSNSPolicy", map[string]any{"OrganizationId": "o-exampleorgid", "ManageHubAccount": "true", "PatchingTopicArn": "arn:aws:sns:eu-west-2:111111111111:opsd-patching"}, "PatchingAlertTopic"},
+		{"hub.yaml", "HubSNSPolicy", map[string]any{"OrganizationId": "o-exampleorgid", "ManageHubAccount": "true", "DeliveryLoggingRoleName": "sns-delivery-status", "DeliveryLoggingTopicPrefix": "orders-"}, "MonitorSNSDeliveryLogging,MonitorPassDeliveryLoggingRole"},
+	} {
+		tp := readTemplate(t, tc.template)
+		s := newScope(t, tp, tc.params, policyPseudo, templatePolicies[tc.template].refs)
+		if !s.created(t, tc.policy) {
+			t.Errorf("%s with %v makes no %s", tc.template, tc.params, tc.policy)
+			continue
+		}
+		doc := policyDocument(t, tc.template+" "+tc.policy, s.properties(t, tc.policy)["PolicyDocument"])
+		if got := strings.Join(doc.Sids(), ","); got != tc.want {
+			t.Errorf("%s %s with %v has the statements %s, want %s", tc.template, tc.policy, tc.params, got, tc.want)
+		}
+	}
+	s = newScope(t, hub, map[string]any{"OrganizationId": "o-exampleorgid", "CreateReplayRole": "true"}, policyPseudo, templatePolicies["hub.yaml"].refs)
+	if s.created(t, "HubReplayRole") || s.created(t, "HubSNSPolicy") {
+		t.Error("hub.yaml without ManageHubAccount makes HubReplayRole or HubSNSPolicy")
+	}
+}
+
+// TestReplayRole checks the role opsd dlq replay runs with in both
+// templates: only principals of its own account may assume it, opsd's own
+// role (allowed roles named opsd-*) may not by its default name, and the
+// hub's archive bucket lets replay roles list and read, and no longer
+// member roles list.
+func TestReplayRole(t *testing.T) {
+	want, err := policydoc.Read(filepath.Join(iamDir, "opsd-policy.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var assumable []string
+	for _, st := range want.Statement {
+		if slices.Contains(st.Action, "sts:AssumeRole") {
+			assumable = append(assumable, st.Resource...)
+		}
+	}
+	for name, role := range map[string]string{"member-role.yaml": "ReplayRole", "hub.yaml": "HubReplayRole"} {
+		tp := readTemplate(t, name)
+		params := map[string]any{"CreateReplayRole": "true", "ArchiveBucketName": "opsd-dlq-archive-111111111111-eu-west-2"}
+		if name == "hub.yaml" {
+			params = map[string]any{"CreateReplayRole": "true", "ManageHubAccount": "true", "OrganizationId": "o-exampleorgid"}
+		}
+		s := newScope(t, tp, params, concrete, templatePolicies[name].refs)
+		if !s.created(t, role) {
+			t.Errorf("%s with %v makes no %s", name, params, role)
+			continue
+		}
+		props := s.properties(t, role)
+		trust := policyDocument(t, name+" "+role+" trust", props["AssumeRolePolicyDocument"])
+		if len(trust.Statement) != 1 || jsonString(trust.Statement[0].Principal) != `{"AWS":"arn:aws:iam::111111111111:root"}` ||
+			strings.Join(trust.Statement[0].Action, ",") != "sts:AssumeRole" || len(trust.Statement[0].Condition) > 0 {
+			t.Errorf("%s: %s is trusted by %s, want this account's principals only (arn:aws:iam::111111111111:root)", name, role, jsonString(props["AssumeRolePolicyDocument"]))
+		}
+		arn := "arn:aws:iam::222222222222:role/" + fmt.Sprint(props["RoleName"])
+		for _, p := range assumable {
+			if iamMatch(p, arn) {
+				t.Errorf("%s: the replay role %s matches %s, which opsd's own role may assume (opsd-policy.json)", name, arn, p)
+			}
+		}
+	}
+
+	s := newScope(t, readTemplate(t, "hub.yaml"), map[string]any{"OrganizationId": "o-exampleorgid"}, concrete, hubRefs)
+	var replay bool
+	for _, st := range path(s.properties(t, "ArchiveBucketPolicy"), "PolicyDocument", "Statement").([]any) {
+		actions := jsonString(path(st, "Action"))
+		principal := fmt.Sprint(path(st, "Condition", "ArnLike", "aws:PrincipalArn"))
+		switch {
+		case principal == "arn:aws:iam::*:role/dlq-replay":
+			replay = actions == `["s3:ListBucket","s3:GetObject"]` && path(st, "Condition", "StringEquals", "aws:PrincipalOrgID") == "o-exampleorgid"
+		case strings.Contains(actions, "s3:ListBucket"):
+			t.Errorf("archive bucket policy %v lets %s list the archive, which only opsd dlq replay does", path(st, "Sid"), principal)
+		}
+	}
+	if !replay {
+		t.Error("archive bucket policy: no statement lets the organization's replay roles (role/dlq-replay) list and read archives")
+	}
+}
+
+// iamMatch reports whether an IAM resource pattern (* and ? wildcards)
+// matches s.
+func iamMatch(pattern, s string) bool {
+	re := "^" + strings.NewReplacer(`\*`, ".*", `\?`, ".").Replace(regexp.QuoteMeta(pattern)) + "$"
+	return regexp.MustCompile(re).MatchString(s)
 }
 
 // TestMemberRoleTrust checks the member role's trust policy equal to

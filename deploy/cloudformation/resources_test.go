@@ -250,12 +250,23 @@ func TestHubEnvironmentIsConfig(t *testing.T) {
 		"no bucket": {"CreateArchiveBucket": "false"},
 		"excluded":  {"ExcludedAccountIds": "222222222222,333333333333"},
 		"paging":    {"PagerdutyRoutingKeyParameterName": "/opsd/pagerduty/routing-key", "EventTopicName": "opsd-events"},
+		"sns":       {"PatchingTopicArn": "arn:aws:sns:eu-west-2:111111111111:opsd-patching", "DeliveryLoggingRoleName": "sns-delivery-status", "DeliveryLoggingTopicPrefix": "orders-"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			env := environment(t, hubScope(t, more))
 			want := map[string]string{"all on": "", "excluded": "111111111111,222222222222,333333333333"}[name]
-			if name == "defaults" || name == "no bucket" || name == "paging" {
+			if name == "defaults" || name == "no bucket" || name == "paging" || name == "sns" {
 				want = "111111111111"
+			}
+			if name == "sns" {
+				for k, v := range map[string]string{
+					"OPSD_PATCHING__SNS_TOPIC_ARN":             "arn:aws:sns:eu-west-2:111111111111:opsd-patching",
+					"OPSD_MONITOR__DELIVERY_LOGGING__ROLE_ARN": "arn:aws:iam::{account}:role/sns-delivery-status",
+				} {
+					if env[k] != v {
+						t.Errorf("%s=%q, want %q", k, env[k], v)
+					}
+				}
 			}
 			if name == "paging" {
 				for k, v := range map[string]string{

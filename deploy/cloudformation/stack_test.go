@@ -485,7 +485,8 @@ func memberConfig(t *testing.T, cfg aws.Config, account string) aws.Config {
 
 // checkMemberRole checks the StackSet's role in one account: trusted by the
 // hub's task role with the external id, with the member policies of
-// deploy/iam.
+// deploy/iam (but member-sns-policy.json, whose parameters the StackSet
+// leaves empty), and no replay role (CreateReplayRole is false).
 func checkMemberRole(t *testing.T, cfg aws.Config, account, hubRole string) {
 	t.Helper()
 	ic := iam.NewFromConfig(cfg)
@@ -508,7 +509,7 @@ func checkMemberRole(t *testing.T, cfg aws.Config, account, hubRole string) {
 	}
 	var want policydoc.Document
 	for _, f := range policydoc.Files {
-		if f.Role != policydoc.Member {
+		if f.Role != policydoc.Member || f.Name == "member-sns-policy.json" {
 			continue
 		}
 		d, err := policydoc.Read(filepath.Join(iamDir, f.Name))
@@ -524,6 +525,9 @@ func checkMemberRole(t *testing.T, cfg aws.Config, account, hubRole string) {
 		if st.Sid == "DeadLetterArchiveObjects" && strings.Join(st.Resource, ",") != "arn:aws:s3:::opsd-dlq-archive-"+hubAccount+"-"+region+"/*" {
 			t.Errorf("account %s: member role archives to %v, want the hub's bucket", account, st.Resource)
 		}
+	}
+	if _, err := ic.GetRole(context.Background(), &iam.GetRoleInput{RoleName: aws.String("dlq-replay")}); err == nil {
+		t.Errorf("account %s: a replay role exists although CreateReplayRole is false", account)
 	}
 }
 

@@ -120,22 +120,48 @@ var actionExceptions = map[string][]string{
 	// the destination as the caller.
 	"sqs.StartMessageMoveTask": {"sqs:StartMessageMoveTask", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:SendMessage"},
 
-	// Starting an instance whose EBS volumes use a customer managed key
-	// needs a grant on the key (the Instance Scheduler's most repeated
-	// failure, see DESIGN.md).
-	"ec2.StartInstances": {"ec2:StartInstances", "kms:CreateGrant"},
-
-	// A SecureString is decrypted with its KMS key as the caller (the
-	// Slack token, read WithDecryption).
-	"ssm.GetParameter": {"ssm:GetParameter", "kms:Decrypt"},
 	// A backup selection names the role AWS Backup uses.
 	"backup.CreateBackupSelection": {"backup:CreateBackupSelection", "iam:PassRole"},
 	// Delivery status logging names the role SNS writes logs with.
 	"sns.SetTopicAttributes": {"sns:SetTopicAttributes", "iam:PassRole"},
 	// An event subscription created with tags tags it.
 	"rds.CreateEventSubscription": {"rds:CreateEventSubscription", "rds:AddTagsToResource"},
+	// A vault's storage is mounted when it is created.
+	"backup.CreateBackupVault": {"backup:CreateBackupVault", "backup-storage:MountCapsule"},
+}
+
+// kmsUse lists the operations that use a KMS key as the caller when the
+// resource is encrypted with a customer managed key, keyed by "<sdk
+// package>.<Operation>": the service the key is used through (the
+// kms:ViaService the policies name) and the KMS actions. They are added to
+// the operation's actions; TestKMSThroughService checks each role's KMS
+// statements name exactly these services.
+var kmsUse = map[string]kmsNeed{
+	// A SecureString is decrypted with its key (the Slack token and the
+	// PagerDuty routing key, read WithDecryption).
+	"ssm.GetParameter": {"ssm", []string{"kms:Decrypt"}},
+	// Starting an instance whose EBS volumes use a customer managed key
+	// needs a grant on the key (the Instance Scheduler's most repeated
+	// failure, see DESIGN.md).
+	"ec2.StartInstances": {"ec2", []string{"kms:CreateGrant"}},
 	// A vault is bound to its KMS key when it is created.
-	"backup.CreateBackupVault": {"backup:CreateBackupVault", "backup-storage:MountCapsule", "kms:CreateGrant", "kms:GenerateDataKey", "kms:Decrypt", "kms:RetireGrant", "kms:DescribeKey"},
+	"backup.CreateBackupVault": {"backup", []string{"kms:CreateGrant", "kms:GenerateDataKey", "kms:Decrypt", "kms:RetireGrant", "kms:DescribeKey"}},
+	// An SSE-KMS object is written with a new data key and read by
+	// decrypting it (the archive with dlq.archive.kms_key_id, or a bucket
+	// whose default encryption is SSE-KMS).
+	"s3.PutObject": {"s3", []string{"kms:GenerateDataKey"}},
+	"s3.GetObject": {"s3", []string{"kms:Decrypt"}},
+	// A queue encrypted with a customer managed key: sending needs a data
+	// key, receiving its decryption.
+	"sqs.SendMessage":      {"sqs", []string{"kms:GenerateDataKey", "kms:Decrypt"}},
+	"sqs.SendMessageBatch": {"sqs", []string{"kms:GenerateDataKey", "kms:Decrypt"}},
+	"sqs.ReceiveMessage":   {"sqs", []string{"kms:Decrypt"}},
+}
+
+// kmsNeed is the KMS use of one operation.
+type kmsNeed struct {
+	via     string   // the service, as in kms:ViaService <via>.<region>.amazonaws.com
+	actions []string // the KMS actions
 }
 
 // apiGatewayVerbs maps an API Gateway operation's leading verb to the HTTP
@@ -225,7 +251,7 @@ func TestPolicyMatchesCode(t *testing.T) {
 	sort.Strings(missing)
 	sort.Strings(extra)
 	if len(missing) > 0 {
-		t.Errorf("no policy in deploy/iam allows these actions the code needs; add them to a statement (with the narrowest Resource and Condition that work) of opsd-policy.json when a hub package (%s) needs them, else of a member-*-policy.json:\n%s", strings.Join(sortedKeys(hubPackages), ", "), strings.Join(missing, "\n"))
+		t.Errorf("no policy in deploy/iam allows these actions the code needs; add them to a statement (with the narrowest Resource and Condition that work) of opsd-policy.json when a hub package (%s) needs them, of replay-policy.json when only dlq.Replay reaches the call, else of a member-*-policy.json:\n%s", strings.Join(sortedKeys(hubPackages), ", "), strings.Join(missing, "\n"))
 	}
 	if len(extra) > 0 {
 		t.Errorf("the policies in deploy/iam allow these actions no code calls; remove them (or, if a call needs an action named differently, map it in actionExceptions in deploy/iam/policy_test.go):\n%s", strings.Join(extra, "\n"))
@@ -243,6 +269,15 @@ func TestPolicyMatchesCode(t *testing.T) {
 // iamActions returns the IAM actions the operation op of SDK package pkg
 // needs.
 func iamActions(pkg, op string) ([]string, error) {
+	actions, err := ownActions(pkg, op)
+	if err != nil {
+		return nil, err
+	}
+	return append(actions, kmsUse[pkg+"."+op].actions...), nil
+}
+
+// ownActions returns the actions of op's own service that it needs.
+func ownActions(pkg, op string) ([]string, error) {
 	if actions, ok := actionExceptions[pkg+"."+op]; ok {
 		return actions, nil
 	}
@@ -267,24 +302,73 @@ func iamActions(pkg, op string) ([]string, error) {
 // interface it declares, and SDK operations it calls or refers to directly.
 func codeCalls(t *testing.T) []call {
 	t.Helper()
+	return scanned(t).calls
+}
+
+// scanned returns the module's calls and call sites, loaded once for every
+// test of the package.
+func scanned(t *testing.T) *moduleScan {
+	t.Helper()
 	scan.Do(func() {
-		scan.calls, scan.err = loadCalls()
+		scan.res, scan.err = loadCalls()
 	})
 	if scan.err != nil {
 		t.Fatal(scan.err)
 	}
-	return scan.calls
+	return scan.res
 }
 
-// scan holds the module's calls, loaded once for every test of the
-// package.
 var scan struct {
 	sync.Once
-	calls []call
-	err   error
+	res *moduleScan
+	err error
 }
 
-func loadCalls() ([]call, error) {
+// moduleScan is what loadCalls finds in the module.
+type moduleScan struct {
+	// calls are the operations the code can call (see codeCalls).
+	calls []call
+	// sites are the places in a function's body that call an operation
+	// (a method of the SDK's shape, or an SDK paginator's constructor).
+	sites []site
+	// edges are, by function (funcKey), the module's functions and methods
+	// its body refers to.
+	edges map[string][]string
+	// decls are the module's functions and methods with a body.
+	decls map[string]bool
+}
+
+// site is one call of an operation in a function's body.
+type site struct {
+	pkg, op string // as in call
+	fn      string // the function whose body makes it (funcKey)
+	at      string // file:line
+}
+
+// funcKey names a function or method across packages:
+// "github.com/opsd-dev/opsd/dlq.Replay", "(*github.com/opsd-dev/opsd/dlq.sender).add".
+func funcKey(fn *types.Func) string {
+	return fn.Origin().FullName()
+}
+
+// paginatorName matches an SDK paginator's constructor, New<Op>Paginator.
+var paginatorName = regexp.MustCompile(`^New([A-Z][A-Za-z0-9]*)Paginator$`)
+
+// sdkPaginator reports whether fn is an SDK service package's paginator
+// constructor, which calls the operation it is named after.
+func sdkPaginator(fn *types.Func) (pkg, op string, ok bool) {
+	if fn.Pkg() == nil || fn.Type().(*types.Signature).Recv() != nil {
+		return "", "", false
+	}
+	pkg, ok = servicePackage(fn.Pkg().Path())
+	m := paginatorName.FindStringSubmatch(fn.Name())
+	if !ok || m == nil {
+		return "", "", false
+	}
+	return pkg, m[1], true
+}
+
+func loadCalls() (*moduleScan, error) {
 	root, err := filepath.Abs(moduleRoot)
 	if err != nil {
 		return nil, err
@@ -310,6 +394,7 @@ func loadCalls() ([]call, error) {
 	}
 
 	var calls []call
+	res := &moduleScan{edges: map[string][]string{}, decls: map[string]bool{}}
 	for _, p := range pkgs {
 		if skipPackage(p) {
 			continue
@@ -385,8 +470,42 @@ func loadCalls() ([]call, error) {
 		for i := first; i < len(calls); i++ {
 			calls[i].from = from
 		}
+		// Each function's call sites and the module functions it refers to.
+		for _, f := range p.Syntax {
+			for _, decl := range f.Decls {
+				fd, ok := decl.(*ast.FuncDecl)
+				if !ok || fd.Body == nil {
+					continue
+				}
+				obj, ok := p.TypesInfo.Defs[fd.Name].(*types.Func)
+				if !ok {
+					continue
+				}
+				key := funcKey(obj)
+				res.decls[key] = true
+				ast.Inspect(fd.Body, func(n ast.Node) bool {
+					id, ok := n.(*ast.Ident)
+					if !ok {
+						return true
+					}
+					fn, ok := p.TypesInfo.Uses[id].(*types.Func)
+					if !ok {
+						return true
+					}
+					if pkg, op, ok := sdkOperation(fn); ok {
+						res.sites = append(res.sites, site{pkg: pkg, op: op, fn: key, at: where(id.Pos())})
+					} else if pkg, op, ok := sdkPaginator(fn); ok {
+						res.sites = append(res.sites, site{pkg: pkg, op: op, fn: key, at: where(id.Pos())})
+					} else if fn.Pkg() != nil && (fn.Pkg().Path() == modulePath || strings.HasPrefix(fn.Pkg().Path(), modulePath+"/")) {
+						res.edges[key] = append(res.edges[key], funcKey(fn))
+					}
+					return true
+				})
+			}
+		}
 	}
-	return calls, nil
+	res.calls = calls
+	return res, nil
 }
 
 // skipPackage reports whether p is test or demo support rather than opsd:
@@ -532,34 +651,140 @@ func policyActions(t *testing.T, file string) []string {
 	return actions
 }
 
-// TestPolicySplit checks that each action is in the policy of the role
-// that makes the call: the hub packages' calls in opsd-policy.json (opsd's
-// own role), every other package's in the member policies (the role opsd
-// assumes in each member account), and nothing in a file that no call made
-// with its role needs.
-func TestPolicySplit(t *testing.T) {
-	need := map[policydoc.Role]map[string][]string{policydoc.Hub: {}, policydoc.Member: {}}
-	for _, c := range codeCalls(t) {
-		actions, err := iamActions(c.pkg, c.op)
+// replayEntry is the function `opsd dlq replay` runs (cmd/opsd/dlq.go).
+// The calls it reaches are made with the credentials of whoever runs the
+// command, the replay role of replay-policy.json, not with opsd's roles.
+const replayEntry = modulePath + "/dlq.Replay"
+
+// replayReach returns the functions replayEntry reaches, and of those the
+// ones nothing else reaches: no function of the daemon, and no other
+// function of the command line but through replayEntry.
+func replayReach(t *testing.T, ms *moduleScan) (reach, only map[string]bool) {
+	t.Helper()
+	if !ms.decls[replayEntry] {
+		t.Fatalf("%s is not a function of the module: the replay's calls cannot be told from the daemon's; set replayEntry to what opsd dlq replay runs", replayEntry)
+	}
+	reach = reachFrom(ms.edges, []string{replayEntry}, "")
+	var others []string
+	for k := range ms.decls {
+		if !reach[k] {
+			others = append(others, k)
+		}
+	}
+	rest := reachFrom(ms.edges, others, replayEntry)
+	only = map[string]bool{}
+	for k := range reach {
+		if !rest[k] {
+			only[k] = true
+		}
+	}
+	return reach, only
+}
+
+// reachFrom returns the functions reachable from roots through edges,
+// never entering stop.
+func reachFrom(edges map[string][]string, roots []string, stop string) map[string]bool {
+	seen := map[string]bool{}
+	queue := append([]string(nil), roots...)
+	for len(queue) > 0 {
+		k := queue[0]
+		queue = queue[1:]
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		for _, n := range edges[k] {
+			if n != stop && !seen[n] {
+				queue = append(queue, n)
+			}
+		}
+	}
+	return seen
+}
+
+// roles are the roles the policy files are for.
+var roles = []policydoc.Role{policydoc.Hub, policydoc.Member, policydoc.Replay}
+
+// roleNeeds returns, by role, the IAM actions (lower-cased) the calls made
+// with that role need and what needs each; and the KMS uses, "kms:decrypt
+// via s3". The hub packages' calls are made with opsd's own role, the
+// other packages' with the member role, but an operation only the replay
+// calls (every site of it reachable from replayEntry only) is left to the
+// replay role; and every call the replay reaches needs the replay role.
+func roleNeeds(t *testing.T) (actions, kms map[policydoc.Role]map[string][]string) {
+	t.Helper()
+	ms := scanned(t)
+	reach, only := replayReach(t, ms)
+	bySite := map[string][]site{}
+	for _, s := range ms.sites {
+		bySite[s.pkg+"."+s.op] = append(bySite[s.pkg+"."+s.op], s)
+	}
+	replayOnly := func(key string) bool {
+		for _, s := range bySite[key] {
+			if !only[s.fn] {
+				return false
+			}
+		}
+		return len(bySite[key]) > 0
+	}
+	actions = map[policydoc.Role]map[string][]string{}
+	kms = map[policydoc.Role]map[string][]string{}
+	for _, r := range roles {
+		actions[r], kms[r] = map[string][]string{}, map[string][]string{}
+	}
+	add := func(role policydoc.Role, pkg, op, by string) {
+		as, err := iamActions(pkg, op)
 		if err != nil {
-			continue // TestPolicyMatchesCode names it
+			return // TestPolicyMatchesCode names it
+		}
+		for _, a := range as {
+			actions[role][strings.ToLower(a)] = append(actions[role][strings.ToLower(a)], by)
+		}
+		if k, ok := kmsUse[pkg+"."+op]; ok {
+			for _, a := range k.actions {
+				use := strings.ToLower(a) + " via " + k.via
+				kms[role][use] = append(kms[role][use], by)
+			}
+		}
+	}
+	for _, c := range ms.calls {
+		if replayOnly(c.pkg + "." + c.op) {
+			continue
 		}
 		role := policydoc.Member
 		if hubPackages[strings.SplitN(c.from, "/", 2)[0]] {
 			role = policydoc.Hub
 		}
-		for _, a := range actions {
-			need[role][strings.ToLower(a)] = append(need[role][strings.ToLower(a)], c.pkg+"."+c.op+" in "+c.from)
+		add(role, c.pkg, c.op, c.pkg+"."+c.op+" in "+c.from)
+	}
+	for _, s := range ms.sites {
+		if reach[s.fn] {
+			add(policydoc.Replay, s.pkg, s.op, s.pkg+"."+s.op+" at "+s.at)
 		}
 	}
+	return actions, kms
+}
+
+// TestPolicySplit checks that each action is in the policy of the role
+// that makes the call: the hub packages' calls in opsd-policy.json (opsd's
+// own role), every other package's in the member policies (the role opsd
+// assumes in each member account), the calls opsd dlq replay makes in
+// replay-policy.json (whoever replays), and nothing in a file that no call
+// made with its role needs. So sqs:SendMessage, which only the replay
+// sends, is in no role of opsd's.
+func TestPolicySplit(t *testing.T) {
+	need, _ := roleNeeds(t)
 	type place struct{ file, action string }
-	allowed := map[policydoc.Role]map[string]place{policydoc.Hub: {}, policydoc.Member: {}}
+	allowed := map[policydoc.Role]map[string]place{}
+	for _, r := range roles {
+		allowed[r] = map[string]place{}
+	}
 	for _, f := range policydoc.Files {
 		for _, a := range policyActions(t, f.Name) {
 			allowed[f.Role][strings.ToLower(a)] = place{f.Name, a}
 		}
 	}
-	for _, role := range []policydoc.Role{policydoc.Hub, policydoc.Member} {
+	for _, role := range roles {
 		for _, a := range sortedKeys(need[role]) {
 			if _, ok := allowed[role][a]; !ok {
 				t.Errorf("%s is needed with the %s role (by %s) but no %s policy allows it", a, role, strings.Join(uniqueSorted(need[role][a]), "; "), role)
@@ -568,6 +793,58 @@ func TestPolicySplit(t *testing.T) {
 		for _, a := range sortedKeys(allowed[role]) {
 			if _, ok := need[role][a]; !ok {
 				t.Errorf("%s allows %s, which no call made with the %s role needs", allowed[role][a].file, allowed[role][a].action, role)
+			}
+		}
+	}
+}
+
+// TestKMSThroughService checks each role's KMS statements: every one says
+// which services it is used through (kms:ViaService), and together they
+// allow exactly the KMS actions, through exactly the services, that the
+// role's calls need (kmsUse). A key opsd's role may use through SQS for
+// sending is then the replay's only.
+func TestKMSThroughService(t *testing.T) {
+	_, need := roleNeeds(t)
+	allowed := map[policydoc.Role]map[string]string{}
+	for _, r := range roles {
+		allowed[r] = map[string]string{}
+	}
+	for _, f := range policydoc.Files {
+		for _, st := range readPolicy(t, f.Name).Statement {
+			var acts []string
+			for _, a := range st.Action {
+				if strings.HasPrefix(a, "kms:") {
+					acts = append(acts, a)
+				}
+			}
+			if len(acts) == 0 {
+				continue
+			}
+			var vias []string
+			for _, keys := range st.Condition {
+				for _, v := range keys["kms:ViaService"] {
+					vias = append(vias, strings.SplitN(v, ".", 2)[0])
+				}
+			}
+			if len(vias) == 0 {
+				t.Errorf("%s %s: %s without a kms:ViaService condition", f.Name, st.Sid, strings.Join(acts, ", "))
+			}
+			for _, a := range acts {
+				for _, v := range vias {
+					allowed[f.Role][strings.ToLower(a)+" via "+v] = f.Name + " " + st.Sid
+				}
+			}
+		}
+	}
+	for _, role := range roles {
+		for _, u := range sortedKeys(need[role]) {
+			if _, ok := allowed[role][u]; !ok {
+				t.Errorf("the %s role needs %s (for %s), which none of its KMS statements allows", role, u, strings.Join(uniqueSorted(need[role][u]), "; "))
+			}
+		}
+		for _, u := range sortedKeys(allowed[role]) {
+			if _, ok := need[role][u]; !ok {
+				t.Errorf("%s allows %s, which no call made with the %s role needs", allowed[role][u], u, role)
 			}
 		}
 	}
@@ -633,6 +910,9 @@ func TestActionMapping(t *testing.T) {
 		{"s3", "HeadObject", []string{"s3:GetObject"}},
 		{"sqs", "DeleteMessageBatch", []string{"sqs:DeleteMessage"}},
 		{"apigateway", "GetRestApis", []string{"apigateway:GET"}},
+		{"sqs", "SendMessageBatch", []string{"sqs:SendMessage", "kms:GenerateDataKey", "kms:Decrypt"}},
+		{"ssm", "GetParameter", []string{"ssm:GetParameter", "kms:Decrypt"}},
+		{"ec2", "StartInstances", []string{"ec2:StartInstances", "kms:CreateGrant"}},
 	}
 	for _, tc := range cases {
 		got, err := iamActions(tc.pkg, tc.op)

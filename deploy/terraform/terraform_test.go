@@ -80,16 +80,38 @@ func withVars(base map[string]cty.Value, more map[string]cty.Value) map[string]c
 func memberResources(account string) map[string]cty.Value {
 	return map[string]cty.Value{
 		"aws_iam_role.member":               obj("name", "opsd-member", "arn", "arn:aws:iam::"+account+":role/opsd-member"),
+		"aws_iam_role.replay":               obj("name", "dlq-replay", "arn", "arn:aws:iam::"+account+":role/dlq-replay"),
 		"aws_iam_policy.read":               obj("arn", "arn:aws:iam::"+account+":policy/opsd-read-1"),
 		"aws_iam_policy.shutdown_patching":  obj("arn", "arn:aws:iam::"+account+":policy/opsd-shutdown-patching-1"),
 		"aws_iam_policy.backup_monitor_dlq": obj("arn", "arn:aws:iam::"+account+":policy/opsd-backup-monitor-dlq-1"),
+		"aws_iam_policy.sns":                obj("arn", "arn:aws:iam::"+account+":policy/opsd-sns-1"),
+		"aws_iam_policy.replay":             obj("arn", "arn:aws:iam::"+account+":policy/opsd-replay-1"),
 	}
 }
 
+// counted are the member-role module's resources made with count.
+var counted = []string{"aws_iam_role.member", "aws_iam_role.replay", "aws_iam_policy.sns", "aws_iam_policy.replay"}
+
 func memberWorld(vars map[string]cty.Value) world {
 	res := memberResources("*")
-	res["aws_iam_role.member"] = cty.TupleVal([]cty.Value{res["aws_iam_role.member"]})
+	for _, k := range counted {
+		res[k] = cty.TupleVal([]cty.Value{res[k]})
+	}
 	return world{vars: vars, data: placeholderData, resources: res}
+}
+
+// memberAllOn are the member-role module's variables with the files'
+// placeholders for the hub, the archive bucket, the patching topic, the
+// delivery logging role and topics, and the replay role made.
+var memberAllOn = map[string]cty.Value{
+	"hub_account_id":                cty.StringVal("111111111111"),
+	"hub_role_name":                 cty.StringVal("opsd"),
+	"external_id":                   cty.StringVal("REPLACE-WITH-THE-EXTERNAL-ID-IN-OPSD-CONFIG"),
+	"archive_bucket_name":           cty.StringVal("opsd-dlq-archive-*"),
+	"patching_topic_arn":            cty.StringVal("arn:aws:sns:*:*:opsd-*"),
+	"delivery_logging_role_name":    cty.StringVal("sns-delivery-status"),
+	"delivery_logging_topic_prefix": cty.StringVal("REPLACE-WITH-TOPIC-PREFIX"),
+	"create_replay_role":            cty.True,
 }
 
 // policyOf evaluates a policy attribute (a jsonencode) into a document.
@@ -114,21 +136,19 @@ func readPolicyFile(t *testing.T, name string) policydoc.Document {
 
 // TestMemberRolePolicies checks the member-role module's policies and
 // trust policy equal to deploy/iam, statement by statement, with the files'
-// placeholders for the account, the archive bucket and the hub; that every
-// policy is attached to the role; and that without an archive bucket the
-// two archive statements go.
+// placeholders for the account, the archive bucket, the topics and roles
+// and the hub; that every policy is attached to its role; that without an
+// archive bucket the two archive statements go; and that the optional
+// policies and the replay role come only with their variables.
 func TestMemberRolePolicies(t *testing.T) {
 	m := loadModule(t, "member-role")
-	ctx := m.context(t, memberWorld(map[string]cty.Value{
-		"hub_account_id":      cty.StringVal("111111111111"),
-		"hub_role_name":       cty.StringVal("opsd"),
-		"external_id":         cty.StringVal("REPLACE-WITH-THE-EXTERNAL-ID-IN-OPSD-CONFIG"),
-		"archive_bucket_name": cty.StringVal("opsd-dlq-archive-*"),
-	}))
+	ctx := m.context(t, memberWorld(memberAllOn))
 	files := map[string]string{
 		"aws_iam_policy.read":               "member-read-policy.json",
 		"aws_iam_policy.shutdown_patching":  "member-shutdown-patching-policy.json",
 		"aws_iam_policy.backup_monitor_dlq": "member-backup-monitor-dlq-policy.json",
+		"aws_iam_policy.sns":                "member-sns-policy.json",
+		"aws_iam_policy.replay":             policydoc.ReplayFile,
 	}
 	checkPolicies(t, m, ctx, files, nil)
 
@@ -137,14 +157,51 @@ func TestMemberRolePolicies(t *testing.T) {
 		t.Errorf("member-role: the role's trust policy differs from deploy/iam/%s:\n  %s", policydoc.TrustFile, strings.Join(diff, "\n  "))
 	}
 	attached := attachments(t, m, ctx)
-	if got := attached["opsd-member"]; len(got) != 3 {
-		t.Errorf("member-role attaches %v to opsd-member, want the three policies", got)
+	if got := attached["opsd-member"]; len(got) != 4 {
+		t.Errorf("member-role attaches %v to opsd-member, want the four member policies", got)
+	}
+	if got := attached["dlq-replay"]; strings.Join(got, ",") != "arn:aws:iam::*:policy/opsd-replay-1" {
+		t.Errorf("member-role attaches %v to the replay role, want the replay policy only", got)
+	}
+	replayTrust := policyOf(t, ctx, m.resources["aws_iam_role.replay"], "assume_role_policy")
+	if len(replayTrust.Statement) != 1 || string(replayTrust.Statement[0].Principal) != `{"AWS":"arn:aws:iam::*:root"}` ||
+		strings.Join(replayTrust.Statement[0].Action, ",") != "sts:AssumeRole" || len(replayTrust.Statement[0].Condition) > 0 {
+		t.Errorf("member-role: the replay role is trusted by %+v, want this account's principals only", replayTrust.Statement)
+	}
+	if name := stringOf(t, attr(t, ctx, m.resources["aws_iam_role.replay"], "name")); strings.HasPrefix(name, "opsd-") {
+		t.Errorf("member-role: the replay role is named %s, which opsd's own role may assume (role/opsd-*)", name)
+	}
+
+	// Each optional statement with its variable only.
+	for _, tc := range []struct {
+		vars map[string]cty.Value
+		want string
+	}{
+		{map[string]cty.Value{"patching_topic_arn": cty.StringVal("arn:aws:sns:eu-west-2:111111111111:opsd-patching")}, "PatchingAlertTopic"},
+		{map[string]cty.Value{"delivery_logging_role_name": cty.StringVal("sns-delivery-status"), "delivery_logging_topic_prefix": cty.StringVal("orders-")}, "MonitorSNSDeliveryLogging,MonitorPassDeliveryLoggingRole"},
+	} {
+		vars := map[string]cty.Value{"hub_account_id": cty.StringVal("111111111111"), "external_id": cty.StringVal("x1")}
+		for k, v := range tc.vars {
+			vars[k] = v
+		}
+		c := m.context(t, memberWorld(vars))
+		if got := strings.Join(policyOf(t, c, m.resources["aws_iam_policy.sns"], "policy").Sids(), ","); got != tc.want {
+			t.Errorf("member-role with %v: the sns policy has %s, want %s", tc.vars, got, tc.want)
+		}
+	}
+	defaults := m.context(t, memberWorld(map[string]cty.Value{"hub_account_id": cty.StringVal("111111111111"), "external_id": cty.StringVal("x1")}))
+	for _, k := range []string{"aws_iam_policy.sns", "aws_iam_role.replay", "aws_iam_policy.replay"} {
+		if n := attr(t, defaults, m.resources[k], "count"); !n.RawEquals(cty.NumberIntVal(0)) {
+			t.Errorf("member-role with its defaults makes %#v of %s, want 0", n, k)
+		}
 	}
 
 	// On an existing role (the hub's own, with manage_hub_account), no
 	// role is made.
 	existing := memberWorld(map[string]cty.Value{"existing_role_name": cty.StringVal("opsd")})
-	existing.resources["aws_iam_role.member"] = cty.EmptyTupleVal
+	for _, k := range counted {
+		existing.resources[k] = cty.EmptyTupleVal
+	}
 	ectx := m.context(t, existing)
 	if got := attachments(t, m, ectx)["opsd"]; len(got) != 3 {
 		t.Errorf("member-role with existing_role_name opsd attaches %v to it, want the three policies", got)
@@ -188,11 +245,15 @@ func checkPolicies(t *testing.T, m *module, ctx *hcl.EvalContext, files map[stri
 	}
 }
 
-// attachments returns the policy ARNs attached to each role name.
+// attachments returns the policy ARNs attached to each role name, but
+// for attachments whose count is 0.
 func attachments(t *testing.T, m *module, ctx *hcl.EvalContext) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for key, b := range m.resources {
+		if _, ok := b.Body.Attributes["count"]; ok && attr(t, ctx, b, "count").RawEquals(cty.NumberIntVal(0)) {
+			continue
+		}
 		if strings.HasPrefix(key, "aws_iam_role_policy_attachment.") {
 			role := stringOf(t, attr(t, ctx, b, "role"))
 			out[role] = append(out[role], stringOf(t, attr(t, ctx, b, "policy_arn")))
@@ -217,6 +278,10 @@ func TestHubPolicies(t *testing.T) {
 		"archive_bucket_name":                  cty.StringVal("opsd-dlq-archive-*"),
 		"manage_hub_account":                   cty.True,
 		"organization_id":                      cty.StringVal("o-exampleorgid"),
+		"patching_topic_arn":                   cty.StringVal("arn:aws:sns:*:*:opsd-*"),
+		"delivery_logging_role_name":           cty.StringVal("sns-delivery-status"),
+		"delivery_logging_topic_prefix":        cty.StringVal("REPLACE-WITH-TOPIC-PREFIX"),
+		"create_replay_role":                   cty.True,
 	})
 	ctx := m.context(t, world{vars: vars, data: placeholderData, resources: hubResources("*", "*", "opsd-lease", "opsd-dlq-archive-*")})
 	checkPolicies(t, m, ctx, map[string]string{"aws_iam_policy.hub": "opsd-policy.json"}, map[string][]string{"aws_iam_policy.hub": {"LeaderLeaseCreateTable"}})
@@ -239,6 +304,17 @@ func TestHubPolicies(t *testing.T) {
 	}
 	if b := stringOf(t, attr(t, ctx, call, "archive_bucket_name")); b != "opsd-dlq-archive-*" {
 		t.Errorf("module hub_account archive bucket %s, want the hub's", b)
+	}
+	for arg, want := range map[string]cty.Value{
+		"patching_topic_arn":            vars["patching_topic_arn"],
+		"delivery_logging_role_name":    vars["delivery_logging_role_name"],
+		"delivery_logging_topic_prefix": vars["delivery_logging_topic_prefix"],
+		"create_replay_role":            cty.True,
+		"replay_role_name":              cty.StringVal("dlq-replay"),
+	} {
+		if got := attr(t, ctx, call, arg); !got.RawEquals(want) {
+			t.Errorf("module hub_account %s = %#v, want the hub's %#v", arg, got, want)
+		}
 	}
 	off := m.context(t, world{vars: withVars(hubRequired, nil), data: placeholderData, resources: hubResources("*", "*", "opsd-lease", "opsd-dlq-archive-*")})
 	if n := attr(t, off, call, "count"); !n.RawEquals(cty.NumberIntVal(0)) {
@@ -295,7 +371,7 @@ func TestHubResources(t *testing.T) {
 		t.Errorf("archive bucket default encryption %q", sse)
 	}
 	bp := policyOf(t, ctx, m.resources["aws_s3_bucket_policy.archive"], "policy")
-	var tlsOnly bool
+	var tlsOnly, replay bool
 	for _, st := range bp.Statement {
 		if st.Effect == "Deny" && strings.Join(st.Condition["Bool"]["aws:SecureTransport"], ",") == "false" &&
 			slices.Contains(st.Resource, "arn:aws:s3:::opsd-dlq-archive-111111111111-eu-west-2") && slices.Contains(st.Resource, "arn:aws:s3:::opsd-dlq-archive-111111111111-eu-west-2/*") {
@@ -304,6 +380,16 @@ func TestHubResources(t *testing.T) {
 		if st.Effect == "Allow" && strings.Join(st.Condition["StringEquals"]["aws:PrincipalOrgID"], ",") != "o-exampleorgid" {
 			t.Errorf("archive bucket policy %s allows without aws:PrincipalOrgID", st.Sid)
 		}
+		principal := strings.Join(st.Condition["ArnLike"]["aws:PrincipalArn"], ",")
+		switch {
+		case principal == "arn:aws:iam::*:role/dlq-replay":
+			replay = strings.Join(st.Action, ",") == "s3:ListBucket,s3:GetObject"
+		case slices.Contains(st.Action, "s3:ListBucket"):
+			t.Errorf("archive bucket policy %s lets %s list the archive, which only opsd dlq replay does", st.Sid, principal)
+		}
+	}
+	if !replay {
+		t.Error("archive bucket policy: no statement lets the organization's replay roles (role/dlq-replay) list and read archives")
 	}
 	if !tlsOnly {
 		t.Error("archive bucket policy denies no request without TLS")
@@ -365,6 +451,8 @@ func TestHubEnvironmentIsConfig(t *testing.T) {
 			"enable_shutdown": cty.True, "enable_patching": cty.True, "enable_backup": cty.True, "enable_monitor": cty.True, "enable_dlq": cty.True, "enable_audit": cty.True, "enable_certs": cty.True},
 		"no bucket": {"create_archive_bucket": cty.False},
 		"excluded":  {"organization_id": cty.StringVal("o-exampleorgid"), "excluded_account_ids": strList("222222222222", "333333333333")},
+		"sns": {"organization_id": cty.StringVal("o-exampleorgid"), "patching_topic_arn": cty.StringVal("arn:aws:sns:eu-west-2:111111111111:opsd-patching"),
+			"delivery_logging_role_name": cty.StringVal("sns-delivery-status"), "delivery_logging_topic_prefix": cty.StringVal("orders-")},
 	} {
 		t.Run(name, func(t *testing.T) {
 			bucket := "opsd-dlq-archive-111111111111-eu-west-2"
@@ -377,8 +465,13 @@ func TestHubEnvironmentIsConfig(t *testing.T) {
 				t.Errorf("without a bucket the container archives to %q in %q", env["OPSD_DLQ__ARCHIVE__BUCKET"], env["OPSD_DLQ__ARCHIVE__REGION"])
 			}
 			want := map[string]string{"all on": "", "excluded": "111111111111,222222222222,333333333333"}[name]
-			if name == "defaults" || name == "no bucket" {
+			if name == "defaults" || name == "no bucket" || name == "sns" {
 				want = "111111111111"
+			}
+			if name == "sns" && (env["OPSD_PATCHING__SNS_TOPIC_ARN"] != "arn:aws:sns:eu-west-2:111111111111:opsd-patching" ||
+				env["OPSD_MONITOR__DELIVERY_LOGGING__ROLE_ARN"] != "arn:aws:iam::{account}:role/sns-delivery-status") {
+				t.Errorf("the container publishes patch alerts to %q and logs deliveries with %q, want the module's topic and role in each account",
+					env["OPSD_PATCHING__SNS_TOPIC_ARN"], env["OPSD_MONITOR__DELIVERY_LOGGING__ROLE_ARN"])
 			}
 			if got := env["OPSD_AWS__ORGANIZATION__EXCLUDE"]; got != want {
 				t.Errorf("OPSD_AWS__ORGANIZATION__EXCLUDE=%q, want %q (the same as hub.yaml's)", got, want)

@@ -26,6 +26,9 @@ const (
 	// Member is the role opsd assumes in each member account (and, when
 	// opsd acts in its own account too, its own role as well).
 	Member Role = "member"
+	// Replay is the role of whoever runs opsd dlq replay: no role of
+	// opsd's sends messages to queues.
+	Replay Role = "replay"
 )
 
 // File is one policy file of deploy/iam.
@@ -38,13 +41,20 @@ type File struct {
 
 // Files are the identity policies of deploy/iam, each one managed policy
 // (at most 6,144 characters): opsd's own role gets the first, a member
-// account's role the others.
+// account's role the member ones (member-sns-policy.json only with
+// patching.sns_topic_arn or monitor.delivery_logging.role_arn), and the
+// role people assume to run opsd dlq replay the last.
 var Files = []File{
 	{Name: "opsd-policy.json", Role: Hub},
 	{Name: "member-read-policy.json", Role: Member},
 	{Name: "member-shutdown-patching-policy.json", Role: Member},
 	{Name: "member-backup-monitor-dlq-policy.json", Role: Member},
+	{Name: "member-sns-policy.json", Role: Member},
+	{Name: ReplayFile, Role: Replay},
 }
+
+// ReplayFile is the policy of the role that runs opsd dlq replay.
+const ReplayFile = "replay-policy.json"
 
 // TrustFile is the trust policy of the role opsd assumes in a member
 // account.

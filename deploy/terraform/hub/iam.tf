@@ -57,6 +57,13 @@ resource "aws_iam_policy" "hub" {
         Effect   = "Allow"
         Action   = ["sts:AssumeRole"]
         Resource = "arn:${local.partition}:iam::*:role/${var.member_role_name}"
+        # Only roles of opsd's own organization ($${…}: IAM's policy
+        # variable, not Terraform's).
+        Condition = {
+          StringEquals = {
+            "aws:ResourceOrgID" = "$${aws:PrincipalOrgID}"
+          }
+        }
       },
       {
         Sid      = "ListOrganizationAccounts"
@@ -123,6 +130,17 @@ resource "aws_iam_policy" "hub" {
       },
     ])
   })
+
+  lifecycle {
+    precondition {
+      condition     = var.delivery_logging_role_name == "" || var.delivery_logging_topic_prefix != ""
+      error_message = "delivery_logging_topic_prefix is required with delivery_logging_role_name, to limit sns:SetTopicAttributes to those topics."
+    }
+    precondition {
+      condition     = !var.create_replay_role || var.manage_hub_account
+      error_message = "create_replay_role is for the hub account's own queues, which opsd manages only with manage_hub_account."
+    }
+  }
 }
 
 resource "aws_iam_role_policy_attachment" "hub" {
@@ -131,11 +149,17 @@ resource "aws_iam_role_policy_attachment" "hub" {
 }
 
 # With manage_hub_account, the member policies on opsd's own role, from the
-# member-role module (the same copies of deploy/iam/member-*-policy.json).
+# member-role module (the same copies of deploy/iam/member-*-policy.json),
+# and with create_replay_role the replay role of this account.
 module "hub_account" {
-  source              = "../member-role"
-  count               = var.manage_hub_account ? 1 : 0
-  existing_role_name  = aws_iam_role.task.name
-  archive_bucket_name = local.archive_bucket
-  tags                = var.tags
+  source                        = "../member-role"
+  count                         = var.manage_hub_account ? 1 : 0
+  existing_role_name            = aws_iam_role.task.name
+  archive_bucket_name           = local.archive_bucket
+  patching_topic_arn            = var.patching_topic_arn
+  delivery_logging_role_name    = var.delivery_logging_role_name
+  delivery_logging_topic_prefix = var.delivery_logging_topic_prefix
+  create_replay_role            = var.create_replay_role
+  replay_role_name              = var.replay_role_name
+  tags                          = var.tags
 }

@@ -34,6 +34,8 @@ locals {
     OPSD_NOTIFY__SNS__TOPIC_ARN                       = local.event_topic_arn
     OPSD_DLQ__ARCHIVE__BUCKET                         = local.archive_bucket
     OPSD_DLQ__ARCHIVE__REGION                         = local.has_archive ? local.region : ""
+    OPSD_PATCHING__SNS_TOPIC_ARN                      = var.patching_topic_arn
+    OPSD_MONITOR__DELIVERY_LOGGING__ROLE_ARN          = var.delivery_logging_role_name == "" ? "" : "arn:${local.partition}:iam::{account}:role/${var.delivery_logging_role_name}"
     OPSD_SHUTDOWN__ENABLED                            = tostring(var.enable_shutdown)
     OPSD_PATCHING__ENABLED                            = tostring(var.enable_patching)
     OPSD_BACKUP__ENABLED                              = tostring(var.enable_backup)
@@ -132,10 +134,11 @@ resource "aws_s3_bucket_ownership_controls" "archive" {
   }
 }
 
-# TLS only; and the member roles of this organization may write and read
+# TLS only; the member roles of this organization may write and read
 # archives (opsd archives each account's messages with that account's
-# member role). Principals of this account get in through their own
-# policies (opsd's task role, with manage_hub_account).
+# member role), and the replay roles of this organization may list and
+# read them (opsd dlq replay). Principals of this account get in through
+# their own policies (opsd's task role, with manage_hub_account).
 resource "aws_s3_bucket_policy" "archive" {
   count      = var.create_archive_bucket ? 1 : 0
   bucket     = aws_s3_bucket.archive[0].id
@@ -166,11 +169,22 @@ resource "aws_s3_bucket_policy" "archive" {
         Sid       = "MemberRolesCheckBucket"
         Effect    = "Allow"
         Principal = "*"
-        Action    = ["s3:ListBucket", "s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration"]
+        Action    = ["s3:GetBucketPublicAccessBlock", "s3:GetEncryptionConfiguration"]
         Resource  = aws_s3_bucket.archive[0].arn
         Condition = {
           StringEquals = { "aws:PrincipalOrgID" = var.organization_id }
           ArnLike      = { "aws:PrincipalArn" = "arn:${local.partition}:iam::*:role/${var.member_role_name}" }
+        }
+      },
+      {
+        Sid       = "ReplayRolesReadArchives"
+        Effect    = "Allow"
+        Principal = "*"
+        Action    = ["s3:ListBucket", "s3:GetObject"]
+        Resource  = [aws_s3_bucket.archive[0].arn, "${aws_s3_bucket.archive[0].arn}/*"]
+        Condition = {
+          StringEquals = { "aws:PrincipalOrgID" = var.organization_id }
+          ArnLike      = { "aws:PrincipalArn" = "arn:${local.partition}:iam::*:role/${var.replay_role_name}" }
         }
       },
     ]

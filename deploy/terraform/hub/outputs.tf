@@ -44,3 +44,8 @@ output "archive_bucket_name" {
   description = "The dead-letter queue archive bucket, the member-role module's archive_bucket_name; empty without one."
   value       = local.archive_bucket
 }
+
+output "replay_role_arn" {
+  description = "The role to assume for opsd dlq replay in this account; empty without it (create_replay_role)."
+  value       = var.manage_hub_account ? module.hub_account[0].replay_role_arn : ""
+}

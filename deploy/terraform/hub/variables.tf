@@ -253,6 +253,52 @@ variable "task_role_name" {
   default     = "opsd"
 }
 
+variable "patching_topic_arn" {
+  description = "An SNS topic opsd also publishes the patch scan alert to (patching.sns_topic_arn), with the member role of the topic's account (the member-role module's patching_topic_arn); with manage_hub_account this account's role may publish to it. Empty: Slack only."
+  type        = string
+  default     = ""
+  validation {
+    condition     = can(regex("^$|^arn:[a-z-]+:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", var.patching_topic_arn))
+    error_message = "patching_topic_arn is empty or an SNS topic ARN."
+  }
+}
+
+variable "delivery_logging_role_name" {
+  description = "The role, by the same name in every account, SNS writes delivery status logs with: opsd switches delivery status logging on for topics with SQS subscriptions that log no failures (monitor.delivery_logging.role_arn, arn:...:role/NAME in each account; the member-role module's delivery_logging_role_name). Empty: such topics are reported and changed nowhere."
+  type        = string
+  default     = ""
+  validation {
+    condition     = can(regex("^$|^[A-Za-z0-9+=,.@_-]{1,64}$", var.delivery_logging_role_name))
+    error_message = "delivery_logging_role_name is empty or a role name."
+  }
+}
+
+variable "delivery_logging_topic_prefix" {
+  description = "With delivery_logging_role_name, the start of the names of the topics opsd may switch delivery status logging on for (the member-role module's delivery_logging_topic_prefix). Required with delivery_logging_role_name."
+  type        = string
+  default     = ""
+  validation {
+    condition     = can(regex("^$|^[A-Za-z0-9_-]{1,255}$", var.delivery_logging_topic_prefix))
+    error_message = "delivery_logging_topic_prefix is empty or the start of a topic name."
+  }
+}
+
+variable "create_replay_role" {
+  description = "With manage_hub_account and an archive, make the role people assume to run opsd dlq replay against this account's queues (the member-role module makes it in the member accounts)."
+  type        = bool
+  default     = false
+}
+
+variable "replay_role_name" {
+  description = "The replay role's name in every account (the member-role module's replay_role_name): the archive bucket's policy lets the roles of this name in the organization list and read archives. Not opsd-...: opsd's own role may assume roles named so."
+  type        = string
+  default     = "dlq-replay"
+  validation {
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.replay_role_name))
+    error_message = "replay_role_name is a role name."
+  }
+}
+
 variable "tags" {
   description = "Tags for every resource."
   type        = map(string)

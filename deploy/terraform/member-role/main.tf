@@ -7,6 +7,10 @@ locals {
   create_role = var.existing_role_name == ""
   role_name   = local.create_role ? aws_iam_role.member[0].name : var.existing_role_name
   has_archive = var.archive_bucket_name != ""
+  # member-sns-policy.json's statements, each with its variable.
+  has_patching_topic   = var.patching_topic_arn != ""
+  has_delivery_logging = var.delivery_logging_role_name != ""
+  has_sns              = local.has_patching_topic || local.has_delivery_logging
   # The tags that put a resource in the overnight shutdown, by the
   # suffix of their statement's Sid.
   shutdown_tags = {
@@ -51,7 +55,7 @@ resource "aws_iam_role" "member" {
 }
 
 # The policies are copies of deploy/iam/member-*-policy.json with the
-# account narrowed to this one and the archive bucket named;
+# account narrowed to this one, the archive bucket, topics and roles named;
 # go test ./deploy/terraform fails when a copy differs from its file.
 resource "aws_iam_policy" "read" {
   name_prefix = "opsd-read-"
@@ -64,7 +68,6 @@ resource "aws_iam_policy" "read" {
         Sid    = "ReadEstate"
         Effect = "Allow"
         Action = [
-          "apigateway:GET",
           "autoscaling:DescribeAutoScalingGroups",
           "backup:DescribeBackupVault",
           "backup:GetBackupPlan",
@@ -118,7 +121,6 @@ resource "aws_iam_policy" "read" {
           "sns:ListTagsForResource",
           "sns:ListTopics",
           "sqs:GetQueueAttributes",
-          "sqs:GetQueueUrl",
           "sqs:ListQueueTags",
           "sqs:ListQueues",
           "ssm:DescribeInstanceInformation",
@@ -129,6 +131,18 @@ resource "aws_iam_policy" "read" {
           "synthetics:DescribeCanaries",
         ]
         Resource = "*"
+      },
+      {
+        Sid    = "ReadAPIGateway"
+        Effect = "Allow"
+        Action = [
+          "apigateway:GET",
+        ]
+        Resource = [
+          "arn:${local.partition}:apigateway:*::/restapis",
+          "arn:${local.partition}:apigateway:*::/restapis/*/resources",
+          "arn:${local.partition}:apigateway:*::/restapis/*/stages",
+        ]
       },
       {
         Sid    = "AuditRecommendationsRead"
@@ -294,14 +308,6 @@ resource "aws_iam_policy" "shutdown_patching" {
           }
         }
       },
-      {
-        Sid    = "PatchingAlertTopic"
-        Effect = "Allow"
-        Action = [
-          "sns:Publish",
-        ]
-        Resource = "arn:${local.partition}:sns:*:${local.account_id}:*"
-      },
     ])
   })
 }
@@ -456,27 +462,6 @@ resource "aws_iam_policy" "backup_monitor_dlq" {
         Resource = "arn:${local.partition}:rds:*:${local.account_id}:es:opsd-*"
       },
       {
-        Sid    = "MonitorSNSDeliveryLogging"
-        Effect = "Allow"
-        Action = [
-          "sns:SetTopicAttributes",
-        ]
-        Resource = "arn:${local.partition}:sns:*:${local.account_id}:*"
-      },
-      {
-        Sid    = "MonitorPassDeliveryLoggingRole"
-        Effect = "Allow"
-        Action = [
-          "iam:PassRole",
-        ]
-        Resource = "arn:${local.partition}:iam::${local.account_id}:role/*"
-        Condition = {
-          StringEquals = {
-            "iam:PassedToService" = "sns.amazonaws.com"
-          }
-        }
-      },
-      {
         Sid    = "DeadLetterQueuesByName"
         Effect = "Allow"
         Action = [
@@ -508,18 +493,22 @@ resource "aws_iam_policy" "backup_monitor_dlq" {
         }
       },
       {
-        Sid    = "DeadLetterReplay"
-        Effect = "Allow"
-        Action = [
-          "sqs:SendMessage",
-        ]
-        Resource = "arn:${local.partition}:sqs:*:${local.account_id}:*"
-      },
-      {
-        Sid    = "DeadLetterArchiveKeys"
+        Sid    = "DeadLetterArchiveWriteKeys"
         Effect = "Allow"
         Action = [
           "kms:GenerateDataKey",
+        ]
+        Resource = "*"
+        Condition = {
+          StringLike = {
+            "kms:ViaService" = "s3.*.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid    = "DeadLetterReadKeys"
+        Effect = "Allow"
+        Action = [
           "kms:Decrypt",
         ]
         Resource = "*"
@@ -543,7 +532,6 @@ resource "aws_iam_policy" "backup_monitor_dlq" {
         Sid    = "DeadLetterArchiveBucket"
         Effect = "Allow"
         Action = [
-          "s3:ListBucket",
           "s3:GetBucketPublicAccessBlock",
           "s3:GetEncryptionConfiguration",
         ]
@@ -566,4 +554,175 @@ resource "aws_iam_role_policy_attachment" "shutdown_patching" {
 resource "aws_iam_role_policy_attachment" "backup_monitor_dlq" {
   role       = local.role_name
   policy_arn = aws_iam_policy.backup_monitor_dlq.arn
+}
+
+# member-sns-policy.json: publishing the patch scan alert
+# (patching.sns_topic_arn) and switching on SNS delivery status logging
+# (monitor.delivery_logging.role_arn), each only when its variable is set.
+# SetTopicAttributes cannot be limited to some attributes (SNS has no
+# condition key for the attribute name), so it is limited to the topics
+# named delivery_logging_topic_prefix..., and the role it may pass is the one.
+resource "aws_iam_policy" "sns" {
+  count       = local.has_sns ? 1 : 0
+  name_prefix = "opsd-sns-"
+  description = "opsd publishes the patch scan alert and switches on SNS delivery status logging (deploy/iam/member-sns-policy.json)."
+  tags        = var.tags
+  policy = jsonencode({
+    Version = "2012-10-17"
+    # One statement a list: a conditional's two lists must have one type.
+    Statement = concat(local.has_patching_topic ? [
+      {
+        Sid    = "PatchingAlertTopic"
+        Effect = "Allow"
+        Action = [
+          "sns:Publish",
+        ]
+        Resource = var.patching_topic_arn
+      },
+      ] : [], local.has_delivery_logging ? [
+      {
+        Sid    = "MonitorSNSDeliveryLogging"
+        Effect = "Allow"
+        Action = [
+          "sns:SetTopicAttributes",
+        ]
+        Resource = "arn:${local.partition}:sns:*:${local.account_id}:${var.delivery_logging_topic_prefix}*"
+      },
+      ] : [], local.has_delivery_logging ? [
+      {
+        Sid    = "MonitorPassDeliveryLoggingRole"
+        Effect = "Allow"
+        Action = [
+          "iam:PassRole",
+        ]
+        Resource = "arn:${local.partition}:iam::${local.account_id}:role/${var.delivery_logging_role_name}"
+        Condition = {
+          StringEquals = {
+            "iam:PassedToService" = "sns.amazonaws.com"
+          }
+        }
+      },
+    ] : [])
+  })
+
+  lifecycle {
+    precondition {
+      condition     = !local.has_delivery_logging || var.delivery_logging_topic_prefix != ""
+      error_message = "delivery_logging_topic_prefix is required with delivery_logging_role_name, to limit sns:SetTopicAttributes to those topics."
+    }
+  }
+}
+
+resource "aws_iam_role_policy_attachment" "sns" {
+  count      = local.has_sns ? 1 : 0
+  role       = local.role_name
+  policy_arn = aws_iam_policy.sns[0].arn
+}
+
+# The role whoever runs opsd dlq replay assumes (deploy/iam/replay-policy.json):
+# opsd's own roles send no messages. This account's principals may assume
+# it when their own policies let them; opsd's roles may not (it is not
+# named like a member role).
+resource "aws_iam_role" "replay" {
+  count                = var.create_replay_role ? 1 : 0
+  name                 = var.replay_role_name
+  description          = "Whoever runs opsd dlq replay assumes this role to send archived messages back to this account's queues."
+  max_session_duration = 3600
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "ThisAccountAssumesThisRole"
+        Effect    = "Allow"
+        Principal = { AWS = "arn:${local.partition}:iam::${local.account_id}:root" }
+        Action    = "sts:AssumeRole"
+      },
+    ]
+  })
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = local.has_archive && var.replay_role_name != local.role_name
+      error_message = "create_replay_role needs archive_bucket_name (the bucket the replay reads), and a replay_role_name other than the role opsd assumes."
+    }
+  }
+}
+
+resource "aws_iam_policy" "replay" {
+  count       = var.create_replay_role ? 1 : 0
+  name_prefix = "opsd-replay-"
+  description = "opsd dlq replay reads the archive and sends to this account's queues (deploy/iam/replay-policy.json)."
+  tags        = var.tags
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid    = "ReplayFindQueue"
+        Effect = "Allow"
+        Action = [
+          "sqs:GetQueueUrl",
+          "sqs:GetQueueAttributes",
+        ]
+        Resource = "arn:${local.partition}:sqs:*:${local.account_id}:*"
+      },
+      {
+        Sid    = "ReplaySendMessages"
+        Effect = "Allow"
+        Action = [
+          "sqs:SendMessage",
+        ]
+        Resource = "arn:${local.partition}:sqs:*:${local.account_id}:*"
+      },
+      {
+        Sid    = "ReplayQueueKeys"
+        Effect = "Allow"
+        Action = [
+          "kms:GenerateDataKey",
+          "kms:Decrypt",
+        ]
+        Resource = "*"
+        Condition = {
+          StringLike = {
+            "kms:ViaService" = "sqs.*.amazonaws.com"
+          }
+        }
+      },
+      {
+        Sid    = "ReplayListArchive"
+        Effect = "Allow"
+        Action = [
+          "s3:ListBucket",
+        ]
+        Resource = "arn:${local.partition}:s3:::${var.archive_bucket_name}"
+      },
+      {
+        Sid    = "ReplayReadArchive"
+        Effect = "Allow"
+        Action = [
+          "s3:GetObject",
+        ]
+        Resource = "arn:${local.partition}:s3:::${var.archive_bucket_name}/*"
+      },
+      {
+        Sid    = "ReplayArchiveKeys"
+        Effect = "Allow"
+        Action = [
+          "kms:Decrypt",
+        ]
+        Resource = "*"
+        Condition = {
+          StringLike = {
+            "kms:ViaService" = "s3.*.amazonaws.com"
+          }
+        }
+      },
+    ]
+  })
+}
+
+resource "aws_iam_role_policy_attachment" "replay" {
+  count      = var.create_replay_role ? 1 : 0
+  role       = aws_iam_role.replay[0].name
+  policy_arn = aws_iam_policy.replay[0].arn
 }
