@@ -85,6 +85,9 @@ func (c *Config) Validate() *ValidationError {
 	if c.Shutdown.Tags.PatchingHold != c.Patching.Tags.HoldUntil {
 		add("patching.tags.hold_until", "%q differs from shutdown.tags.patching_hold %q: shutdown would stop instances patching started", c.Patching.Tags.HoldUntil, c.Shutdown.Tags.PatchingHold)
 	}
+	if c.Monitor.Tags.ShutdownMarker != c.Shutdown.Tags.LastAction {
+		add("monitor.tags.shutdown_marker", "%q differs from shutdown.tags.last_action %q: monitor would turn back on the alarm actions shutdown turned off for the night", c.Monitor.Tags.ShutdownMarker, c.Shutdown.Tags.LastAction)
+	}
 	if c.Shutdown.Tags.PatchingStopped != c.Patching.Tags.StoppedAt {
 		add("patching.tags.stopped_at", "%q differs from shutdown.tags.patching_stopped %q: shutdown would leave stopped in the morning the instances patching woke", c.Patching.Tags.StoppedAt, c.Shutdown.Tags.PatchingStopped)
 	}

@@ -24,6 +24,7 @@ import "time"
 //	    monitor: opsd:monitor        # true opts in, false opts out (any kind)
 //	    override_prefix: "opsd:monitor:"   # opsd:monitor:cpu=90 overrides a threshold, opsd:monitor:cpu=off drops the alarm
 //	    mute_until: opsd:monitor:mute-until   # set by people: alarms send nothing until this time (RFC 3339)
+//	    shutdown_marker: opsd:shutdown:last-action   # written by the shutdown service; stop or stopping: its alarm actions are shutdown's to turn back on
 //	    log_retention: opsd:log-retention  # on a log group: exempt = retention left alone; shorten = may be shortened
 //	    managed: opsd:managed        # written by opsd on its alarms (true); nothing without it is ever changed
 //	    resource: opsd:resource      # written by opsd on its alarms: the id or ARN watched
@@ -184,6 +185,12 @@ type TagKeys struct {
 	// resource's alarms keep their state but send nothing (actions
 	// disabled). Once passed, the actions come back.
 	MuteUntil string `koanf:"mute_until"`
+	// ShutdownMarker is the shutdown service's last-action tag
+	// (shutdown.tags.last_action). While it says stop or stopping, the
+	// shutdown service has turned the resource's alarm actions off for
+	// the night and turns them back on once it runs and is healthy:
+	// monitor leaves their actions as they are.
+	ShutdownMarker string `koanf:"shutdown_marker"`
 }
 
 // AlarmSpec is how one alarm is built.
@@ -522,6 +529,7 @@ func DefaultTagKeys() TagKeys {
 		Resource:       "opsd:resource",
 		Shutdown:       []string{"OOOShutdown", "OutOfHoursShutdown", "WeekendShutdown", "opsd:schedule"},
 		MuteUntil:      "opsd:monitor:mute-until",
+		ShutdownMarker: "opsd:shutdown:last-action",
 	}
 }
 

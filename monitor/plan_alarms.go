@@ -33,6 +33,11 @@ func (pl *planning) alarmChanges() []*Change {
 				"an alarm of this name exists without tag %s=true: opsd leaves it alone; tag it to let opsd manage it, or rename it", managed), details))
 		default:
 			a.ARN = ex.ARN
+			if pl.silencedByShutdown(a) {
+				// Overnight shutdown turned them off before its stop and
+				// turns them back on: not drift.
+				a.ActionsEnabled = ex.ActionsEnabled
+			}
 			fields := diffAlarm(*a, ex)
 			tags := missingTags(a.Tags, ex.Tags)
 			if len(tags) > 0 {
@@ -111,4 +116,21 @@ func updateReason(want *Alarm, have Alarm, fields []FieldChange) string {
 		}
 	}
 	return "drifted: " + fieldNames(fields)
+}
+
+// silencedByShutdown reports whether a's resource is one the shutdown
+// service stopped (or is stopping) for the night: its last-action tag says
+// stop or stopping. Its alarm actions are then the shutdown service's to
+// turn off and back on, and their state is not drift.
+func (pl *planning) silencedByShutdown(a *Alarm) bool {
+	key := pl.cfg.Tags.ShutdownMarker
+	r := pl.refs[a.Resource]
+	if key == "" || r == nil {
+		return false
+	}
+	switch strings.TrimSpace(r.Tags[key]) {
+	case "stop", "stopping":
+		return true
+	}
+	return false
 }

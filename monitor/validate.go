@@ -162,6 +162,7 @@ func (k TagKeys) validate(path string) []error {
 		{"managed", k.Managed},
 		{"resource", k.Resource},
 		{"mute_until", k.MuteUntil},
+		{"shutdown_marker", k.ShutdownMarker},
 	} {
 		p := path + "." + f.key
 		if err := checkTagKey(f.value); err != nil {
