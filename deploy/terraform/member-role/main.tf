@@ -164,6 +164,7 @@ resource "aws_iam_policy" "read" {
         Effect = "Allow"
         Action = [
           "application-autoscaling:DescribeScalableTargets",
+          "ecs:DescribeClusters",
           "ecs:DescribeServices",
           "ecs:ListClusters",
           "ecs:ListServices",
@@ -460,6 +461,54 @@ resource "aws_iam_policy" "backup_monitor_dlq" {
           "rds:AddTagsToResource",
         ]
         Resource = "arn:${local.partition}:rds:*:${local.account_id}:es:opsd-*"
+      },
+      {
+        Sid    = "MonitorAgentParameters"
+        Effect = "Allow"
+        Action = [
+          "ssm:GetParameters",
+          "ssm:PutParameter",
+          "ssm:AddTagsToResource",
+          "ssm:ListTagsForResource",
+        ]
+        Resource = "arn:${local.partition}:ssm:*:${local.account_id}:parameter/AmazonCloudWatch-opsd-*"
+      },
+      {
+        Sid    = "MonitorAgentDocuments"
+        Effect = "Allow"
+        Action = [
+          "ssm:SendCommand",
+        ]
+        Resource = [
+          "arn:${local.partition}:ssm:*::document/AWS-ConfigureAWSPackage",
+          "arn:${local.partition}:ssm:*::document/AmazonCloudWatch-ManageAgent",
+        ]
+      },
+      {
+        Sid    = "MonitorAgentInstancesByEnvironment"
+        Effect = "Allow"
+        Action = [
+          "ssm:SendCommand",
+        ]
+        Resource = "arn:${local.partition}:ec2:*:${local.account_id}:instance/*"
+        Condition = {
+          Null = {
+            "aws:ResourceTag/Environment" = "false"
+          }
+        }
+      },
+      {
+        Sid    = "MonitorAgentInstancesOptedIn"
+        Effect = "Allow"
+        Action = [
+          "ssm:SendCommand",
+        ]
+        Resource = "arn:${local.partition}:ec2:*:${local.account_id}:instance/*"
+        Condition = {
+          StringEqualsIgnoreCase = {
+            "aws:ResourceTag/opsd:monitor" = "true"
+          }
+        }
       },
       {
         Sid    = "DeadLetterQueuesByName"
