@@ -235,6 +235,7 @@ monitor:
     monitor: opsd:monitor
     override_prefix: "opsd:monitor:"
     mute_until: opsd:monitor:mute-until    # set by people: the alarms send nothing until this time (RFC 3339)
+    shutdown_marker: opsd:shutdown:last-action
     log_retention: opsd:log-retention
     managed: opsd:managed
     resource: opsd:resource

@@ -9,7 +9,15 @@
 //     REST APIs (5XXError), Application Load Balancers (targets' plus the
 //     load balancer's 5xx, by metric math), Synthetics canaries (success
 //     below 100%), SNS topics (failed notifications) and dead-letter queues
-//     (a message arrived);
+//     (a message arrived); Auto Scaling groups (in-service below desired,
+//     CPU by group; their members get no per-instance alarms), Lambda
+//     functions (errors, throttles, Duration p99 near the timeout) and ECS
+//     services (running tasks below desired, CPU, memory);
+//   - with agent.install, the CloudWatch agent on watched, SSM-managed
+//     instances: the configuration opsd generates per platform kept in
+//     SSM parameter AmazonCloudWatch-opsd-<platform>, installed and
+//     configured by SendCommand (see agent_plan.go), reported with the
+//     command's output when a step fails or no metrics arrive;
 //   - a metric filter counting PostgreSQL login failures on each exported
 //     PostgreSQL log group, and an RDS event subscription sending status
 //     changes of DB instances to the alarm topic;
@@ -39,5 +47,7 @@
 // the alarm diff compares every field opsd sets. The acting part is thin:
 // [Service.Reconcile] observes each account and region through the narrow
 // interfaces of aws.go (observe*.go), plans, and in Apply mode carries the
-// changes out (act*.go) and sends one summary (summary.go).
+// changes out (act*.go) and sends one summary (summary.go), which ends
+// with the [Coverage] per account, region and application
+// ([Service.Coverage] returns it).
 package monitor
