@@ -41,6 +41,8 @@ var wildcardAllowed = map[string]string{
 	"member-shutdown-patching-policy.json StartEncryptedVolumes":       "the EBS volumes' keys are the teams' and unknown in advance; only grants for AWS resources (kms:GrantIsForAWSResource) through EC2 (kms:ViaService)",
 	"member-backup-monitor-dlq-policy.json BackupVaultStorage":         "backup-storage:MountCapsule has no resource types",
 	"member-backup-monitor-dlq-policy.json BackupVaultKeys":            "a vault's key is chosen per backup policy; only through AWS Backup (kms:ViaService)",
+	"member-shutdown-patching-policy.json ShutdownQuietAlarms":         "the alarms on what shutdown stops are anyone's (monitor's and the teams' own) and named freely; only their actions are switched, off before the stop and back on in the morning, with what was switched off kept in the state store",
+	"member-backup-monitor-dlq-policy.json BackupRestoreValidation":    "PutRestoreValidationResult names a restore job, which is no IAM resource type; opsd reports only on the jobs of its own restore testing plans",
 	"member-backup-monitor-dlq-policy.json MonitorLogRetention":        "every log group is in scope by design (the seed's 6 to 8 months); a group tagged opsd:log-retention=exempt is left out",
 	"member-backup-monitor-dlq-policy.json DeadLetterArchiveWriteKeys": "the archive's SSE-KMS key (dlq.archive.kms_key_id) is the operator's; only through S3 (kms:ViaService)",
 	"member-backup-monitor-dlq-policy.json DeadLetterReadKeys":         "encrypted dead-letter queues use the teams' keys, the archive the operator's; only through SQS and S3 (kms:ViaService)",

@@ -72,10 +72,15 @@ resource "aws_iam_policy" "read" {
           "backup:DescribeBackupVault",
           "backup:GetBackupPlan",
           "backup:GetBackupSelection",
+          "backup:GetRestoreTestingPlan",
+          "backup:GetRestoreTestingSelection",
           "backup:ListBackupJobs",
           "backup:ListBackupPlans",
           "backup:ListBackupSelections",
           "backup:ListProtectedResources",
+          "backup:ListRestoreJobs",
+          "backup:ListRestoreTestingPlans",
+          "backup:ListRestoreTestingSelections",
           "backup:ListTags",
           "cloudwatch:DescribeAlarmHistory",
           "cloudwatch:DescribeAlarms",
@@ -96,6 +101,7 @@ resource "aws_iam_policy" "read" {
           "ec2:DescribeSubnets",
           "ec2:DescribeVolumes",
           "elasticfilesystem:DescribeFileSystems",
+          "elasticfilesystem:DescribeMountTargets",
           "elasticloadbalancing:DescribeLoadBalancers",
           "elasticloadbalancing:DescribeTags",
           "es:DescribeDomains",
@@ -276,6 +282,15 @@ resource "aws_iam_policy" "shutdown_patching" {
         }
       },
       {
+        Sid    = "ShutdownQuietAlarms"
+        Effect = "Allow"
+        Action = [
+          "cloudwatch:DisableAlarmActions",
+          "cloudwatch:EnableAlarmActions",
+        ]
+        Resource = "arn:${local.partition}:cloudwatch:*:${local.account_id}:alarm:*"
+      },
+      {
         Sid    = "PatchBaselineDocument"
         Effect = "Allow"
         Action = [
@@ -411,6 +426,23 @@ resource "aws_iam_policy" "backup_monitor_dlq" {
             "aws:ResourceTag/Environment" = ["production", "prod"]
           }
         }
+      },
+      {
+        Sid    = "BackupRestoreTestingPlans"
+        Effect = "Allow"
+        Action = [
+          "backup:CreateRestoreTestingPlan",
+          "backup:CreateRestoreTestingSelection",
+          "backup:UpdateRestoreTestingPlan",
+          "backup:UpdateRestoreTestingSelection",
+        ]
+        Resource = "arn:${local.partition}:backup:*:${local.account_id}:restore-testing-plan:opsd_*"
+      },
+      {
+        Sid      = "BackupRestoreValidation"
+        Effect   = "Allow"
+        Action   = ["backup:PutRestoreValidationResult"]
+        Resource = "*"
       },
       {
         Sid    = "MonitorAlarmsAndDashboards"
