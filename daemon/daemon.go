@@ -22,6 +22,7 @@ import (
 	"github.com/opsd-dev/opsd/httpapi"
 	"github.com/opsd-dev/opsd/lease"
 	"github.com/opsd-dev/opsd/reconcile"
+	"github.com/opsd-dev/opsd/savings"
 	"github.com/opsd-dev/opsd/scheduler"
 	"github.com/opsd-dev/opsd/sdnotify"
 	"github.com/opsd-dev/opsd/shutdown"
@@ -69,6 +70,8 @@ type daemon struct {
 	// latest and series feed the page at /.
 	latest *webpage.Latest
 	series *webpage.Series
+	// ledger records what shutdown kept off, for opsd savings.
+	ledger *savings.Ledger
 
 	mu       sync.Mutex
 	cfg      *config.Config
@@ -164,6 +167,7 @@ func Run(ctx context.Context, opts Options) error {
 	defer d.state.Close()
 	d.runner.Store = d.state
 	d.latest, d.series = &webpage.Latest{}, webpage.NewSeries(d.state)
+	d.ledger = savings.NewLedger(d.state)
 	if err := d.apply(ctx, cfg, true); err != nil {
 		return err
 	}

@@ -12,7 +12,7 @@ import (
 // (env.Observe), and the page's records: the last result of each service,
 // the scheduled resources running by hour, and the history of actions
 // over http.history, with each resource's owner as the last results say
-// it.
+// it; and the savings ledger, from shutdown's stops and starts.
 func (d *daemon) observe(env *Env) func(context.Context, reconcile.Request, reconcile.Result) {
 	return func(ctx context.Context, req reconcile.Request, res reconcile.Result) {
 		if d.lease != nil {
@@ -29,6 +29,9 @@ func (d *daemon) observe(env *Env) func(context.Context, reconcile.Request, reco
 		d.latest.Observe(ctx, req.Now, res)
 		d.series.Observe(ctx, req.Now, res)
 		d.series.History().Observe(ctx, req.Now, res, historyPeriod(env), d.latest.Owners())
+		if d.ledger != nil {
+			d.ledger.Observe(ctx, req.Now, res)
+		}
 	}
 }
 

@@ -40,6 +40,8 @@ Usage:
   opsd dlq list --config FILE [--json]          every dead-letter queue: depth, oldest message, alarm
   opsd dlq replay --config FILE --from s3://bucket/prefix --to QUEUE [--dry-run]
                                                 send archived messages back to a queue
+  opsd savings --config FILE [--month YYYY-MM] [--by account|application|team] [--json]
+                                                on-demand compute overnight shutdown saved in a month
   opsd check-config --config FILE [--env-file FILE]
                                                 list every problem in a configuration
   opsd healthcheck --config FILE                exit 0 when the local daemon's /readyz says ready
@@ -78,6 +80,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = cmdAudit(ctx, args[1:], stdout, stderr)
 	case "dlq":
 		err = cmdDLQ(ctx, args[1:], stdout, stderr)
+	case "savings":
+		err = cmdSavings(ctx, args[1:], stdout, stderr)
 	case "check-config":
 		err = cmdCheckConfig(args[1:], stdout, stderr)
 	case "healthcheck":
@@ -93,7 +97,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 // commands are the subcommands, for suggesting one on a typo.
-var commands = []string{"run", "plan", "explain", "audit", "dlq", "check-config", "healthcheck", "version", "help"}
+var commands = []string{"run", "plan", "explain", "audit", "dlq", "savings", "check-config", "healthcheck", "version", "help"}
 
 // unknownCommand is the usage error of a subcommand opsd does not have,
 // naming the nearest one when it looks like a typo.
