@@ -55,6 +55,9 @@ func resourceLine(w io.Writer, r Row) {
 	price, basis := "-", r.Basis
 	if r.HourlyUSD != nil {
 		price = "$" + strconv.FormatFloat(*r.HourlyUSD, 'f', 4, 64)
+		if round(*r.HourlyUSD, 4) != *r.HourlyUSD {
+			price = "$" + strconv.FormatFloat(*r.HourlyUSD, 'f', -1, 64)
+		}
 	}
 	if r.Note != "" {
 		if basis != "" {
