@@ -63,6 +63,7 @@ var servicePrefixes = map[string]string{
 	"kms":                      "kms",
 	"lambda":                   "lambda",
 	"organizations":            "organizations",
+	"pricing":                  "pricing",
 	"rds":                      "rds",
 	"resourcegroupstaggingapi": "tag",
 	"s3":                       "s3",
@@ -194,6 +195,13 @@ var hubPackages = map[string]bool{
 	"lease":    true,
 	"notify":   true,
 	"state":    true,
+}
+
+// hubOperations are the operations made with opsd's own role whichever
+// package makes them: the Price List, which opsd savings asks in us-east-1
+// with its own credentials.
+var hubOperations = map[string]bool{
+	"pricing.GetProducts": true,
 }
 
 func TestPolicyMatchesCode(t *testing.T) {
@@ -752,7 +760,7 @@ func roleNeeds(t *testing.T) (actions, kms map[policydoc.Role]map[string][]strin
 			continue
 		}
 		role := policydoc.Member
-		if hubPackages[strings.SplitN(c.from, "/", 2)[0]] {
+		if hubPackages[strings.SplitN(c.from, "/", 2)[0]] || hubOperations[c.pkg+"."+c.op] {
 			role = policydoc.Hub
 		}
 		add(role, c.pkg, c.op, c.pkg+"."+c.op+" in "+c.from)

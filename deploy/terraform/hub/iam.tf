@@ -72,6 +72,13 @@ resource "aws_iam_policy" "hub" {
         Resource = "*"
       },
       {
+        # The Price List has no resource-level permissions.
+        Sid      = "PriceListRead"
+        Effect   = "Allow"
+        Action   = ["pricing:GetProducts"]
+        Resource = "*"
+      },
+      {
         Sid      = "ReadSlackTokenParameter"
         Effect   = "Allow"
         Action   = ["ssm:GetParameter"]

@@ -69,6 +69,7 @@ resource "aws_iam_policy" "read" {
         Effect = "Allow"
         Action = [
           "autoscaling:DescribeAutoScalingGroups",
+          "autoscaling:DescribeLaunchConfigurations",
           "backup:DescribeBackupVault",
           "backup:GetBackupPlan",
           "backup:GetBackupSelection",
@@ -97,6 +98,7 @@ resource "aws_iam_policy" "read" {
           "ec2:DescribeInstanceStatus",
           "ec2:DescribeInstanceTypes",
           "ec2:DescribeInstances",
+          "ec2:DescribeLaunchTemplateVersions",
           "ec2:DescribeRouteTables",
           "ec2:DescribeSubnets",
           "ec2:DescribeVolumes",
@@ -172,6 +174,7 @@ resource "aws_iam_policy" "read" {
           "application-autoscaling:DescribeScalableTargets",
           "ecs:DescribeClusters",
           "ecs:DescribeServices",
+          "ecs:DescribeTaskDefinition",
           "ecs:ListClusters",
           "ecs:ListServices",
         ]
