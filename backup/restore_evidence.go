@@ -139,12 +139,19 @@ type Evidence struct {
 // usable was inside the RTO. It is what the audit's
 // reliability.restore-tested check judges.
 func (e Evidence) Proven() bool {
+	_, ok := e.Proof()
+	return ok
+}
+
+// Proof returns the newest test that proves the policy holds (see
+// [Evidence.Proven]); ok is false when there is none.
+func (e Evidence) Proof() (t RestoreTest, ok bool) {
 	for _, t := range e.Tests {
 		if d, ok := t.TimeToUsable(); ok && t.Validated() && d <= e.RTO {
-			return true
+			return t, true
 		}
 	}
-	return false
+	return RestoreTest{}, false
 }
 
 // RTOBreached reports whether the newest completed restore took longer

@@ -108,11 +108,8 @@ func (ob restoreObserver) jobs(ctx context.Context, arn string, since time.Time)
 // restoreTest turns a listed job of policy's plan into evidence, the
 // owner tags from the source store when the run listed it.
 func restoreTest(j types.RestoreJobsListMember, account, region, policy string, src *Store, keys TagKeys, probe time.Duration) RestoreTest {
-	t := RestoreTest{JobID: aws.ToString(j.RestoreJobId), Account: account, Region: region, Policy: policy,
-		ResourceType: aws.ToString(j.ResourceType), SourceARN: aws.ToString(j.SourceResourceArn), CreatedResourceARN: aws.ToString(j.CreatedResourceArn),
-		Status: string(j.Status), Created: aws.ToTime(j.CreationDate), Completed: aws.ToTime(j.CompletionDate),
-		RecoveryPointCreated: aws.ToTime(j.RecoveryPointCreationDate), Probe: probe,
-		Validation: string(j.ValidationStatus), ValidationMessage: aws.ToString(j.ValidationStatusMessage), Deletion: string(j.DeletionStatus)}
+	t := NewRestoreTest(j, account, region, policy)
+	t.Probe = probe
 	if src != nil {
 		t.Application, t.Environment = src.Tags[keys.Application], src.Tags[keys.Environment]
 	}

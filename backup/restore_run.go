@@ -60,13 +60,10 @@ func (s *Service) restoreTesting(ctx context.Context, c Clients, run *targetRun,
 		byARN[st.ARN] = st
 	}
 	types := restoreTypes(stores, s.cfg.Tags.BackupPolicy, s.cfg.RestoreTesting.ResourceTypes)
-	objectives := map[string]Objectives{}
+	objectives := s.cfg.RestoreObjectives()
 	var tests []RestoreTest
 	var errs []error
 	for _, ps := range s.specs {
-		set := s.cfg.RestoreTesting.settings(ps.policy, s.cfg.BackupTimezone)
-		objectives[ps.name] = Objectives{RTO: ps.policy.RTO, RPO: ps.policy.RPO, ColdStorageAfterDays: ps.policy.ColdStorageAfterDays,
-			RetentionDays: ps.policy.RetentionDays, ValidationWindow: time.Duration(set.validationWindowHours) * time.Hour}
 		name := restorePlanName(s.cfg.NamePrefix, ps.name)
 		arn := names[name]
 		var obs *ObservedRestorePlan
@@ -224,6 +221,7 @@ func (r *targetRun) restoreActions(mode reconcile.Mode) []reconcile.Action {
 		out = append(out, a)
 	}
 	for _, e := range rr.evidence {
+		out = append(out, evidenceAction(base, e))
 		for _, b := range e.Breaches {
 			res := e.Policy + "/" + orNone(e.Application)
 			if b.JobID != "" {
@@ -243,6 +241,34 @@ func (r *targetRun) restoreActions(mode reconcile.Mode) []reconcile.Action {
 		}
 	}
 	return out
+}
+
+// evidenceAction is the row that changes nothing and carries what the
+// restore tests of one policy and application show: its details name the
+// application, the latest time to usable and recovery point age, when the
+// last validated restore completed (validated_at, RFC 3339) and whether
+// the evidence is proven, for the page at /.
+func evidenceAction(base func(resource, action, reason string, status reconcile.Status) reconcile.Action, e Evidence) reconcile.Action {
+	reason := fmt.Sprintf("%s, %s: no validated restore test inside the RTO of %s", e.Policy, applicationName(e.Application), hours(e.RTO))
+	if t, ok := e.Proof(); ok {
+		d, _ := t.TimeToUsable()
+		reason = fmt.Sprintf("%s, %s: restore validated %s, %s to usable, inside the RTO of %s", e.Policy, applicationName(e.Application),
+			t.Completed.UTC().Format(time.RFC3339), hours(d), hours(e.RTO))
+	}
+	a := base("restore-test:"+e.Policy+"/"+orNone(e.Application), "none", reason, reconcile.Planned)
+	evidenceDetails(a.Details, e)
+	a.Details["evidence"] = "restore-test"
+	a.Details["proven"] = strconv.FormatBool(e.Proven())
+	if v := e.LastValidated; v != nil {
+		a.Details["validated_at"], a.Details["validated_job_id"] = v.Completed.UTC().Format(time.RFC3339), v.JobID
+		if d, ok := v.TimeToUsable(); ok {
+			a.Details["validated_time_to_usable"] = hours(d)
+		}
+		if age, ok := v.RecoveryPointAge(); ok {
+			a.Details["validated_recovery_point_age"] = hours(age)
+		}
+	}
+	return a
 }
 
 // evidenceDetails adds what identifies evidence to an action's details.
