@@ -14,6 +14,9 @@
 //   - DescribeInstancePatchStates: an instance has a patch state once an
 //     AWS-RunPatchBaseline command was sent to it, missing the number of
 //     patches its demo:missing-critical and demo:missing-important tags say.
+//   - DescribeInstancePatches: those patches, Missing after a scan and
+//     Installed after an install (Failed on an instance tagged
+//     demo:install=fail, whose install invocations fail too).
 //   - SendCommand is forwarded with its InstanceIds turned into an
 //     instance-id target: given no Targets, moto sends a command to every
 //     instance of the region.
@@ -121,6 +124,7 @@ func newEmulator(upstream *url.URL, logger *log.Logger) *emulator {
 		"AmazonSSM.DescribeInstanceInformation": e.describeInstanceInformation,
 		"AmazonSSM.ListCommandInvocations":      e.listCommandInvocations,
 		"AmazonSSM.DescribeInstancePatchStates": e.describeInstancePatchStates,
+		"AmazonSSM.DescribeInstancePatches":     e.describeInstancePatches,
 		"AmazonSSM.SendCommand":                 e.sendCommand,
 	}
 	e.backup = e.backupRoutes()

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	ec2types "github.com/aws/aws-sdk-go-v2/service/ec2/types"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	ssmtypes "github.com/aws/aws-sdk-go-v2/service/ssm/types"
 )
@@ -31,6 +33,9 @@ const (
 	// patches a scan finds missing (0 when absent).
 	tagCritical  = "demo:missing-critical"
 	tagImportant = "demo:missing-important"
+	// tagInstall "fail": an AWS-RunPatchBaseline Install on the instance
+	// fails (its invocation Failed, its patches Failed).
+	tagInstall = "demo:install"
 )
 
 // patchDocument is the SSM document opsd's patching commands run.
@@ -186,7 +191,8 @@ func (e *emulator) command(ctx context.Context, r *http.Request, id string) (ssm
 }
 
 // listCommandInvocations answers that the command succeeded on each of
-// its instances.
+// its instances, except an Install on an instance tagged
+// demo:install=fail, which failed.
 func (e *emulator) listCommandInvocations(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		CommandID  string `json:"CommandId"`
@@ -212,11 +218,17 @@ func (e *emulator) listCommandInvocations(w http.ResponseWriter, r *http.Request
 	}
 	op := operation(c)
 	list := []map[string]any{}
+	failed := 0
 	for _, id := range ids {
+		status, code, ended := "Success", 0, "finished"
+		if aws.ToString(c.DocumentName) == patchDocument && op == "Install" && installFails(insts[id]) {
+			status, code, ended = "Failed", 1, "failed"
+			failed++
+		}
 		inv := map[string]any{
 			"CommandId": in.CommandID, "InstanceId": id, "Comment": aws.ToString(c.Comment),
 			"DocumentName": aws.ToString(c.DocumentName), "DocumentVersion": "$DEFAULT",
-			"RequestedDateTime": epoch(aws.ToTime(c.RequestedDateTime)), "Status": "Success", "StatusDetails": "Success",
+			"RequestedDateTime": epoch(aws.ToTime(c.RequestedDateTime)), "Status": status, "StatusDetails": status,
 		}
 		if in.Details {
 			step := "PatchLinux"
@@ -224,40 +236,29 @@ func (e *emulator) listCommandInvocations(w http.ResponseWriter, r *http.Request
 				step = "PatchWindows"
 			}
 			inv["CommandPlugins"] = []map[string]any{{
-				"Name": step, "Status": "Success", "StatusDetails": "Success", "ResponseCode": 0,
-				"Output": fmt.Sprintf("%s %s finished on %s (demo emulator)", patchDocument, op, id),
+				"Name": step, "Status": status, "StatusDetails": status, "ResponseCode": code,
+				"Output": fmt.Sprintf("%s %s %s on %s (demo emulator)", patchDocument, op, ended, id),
 			}}
 		}
 		list = append(list, inv)
 	}
-	e.log.Printf("answered ListCommandInvocations of %s (%q): %d invocation(s), all Success", in.CommandID, aws.ToString(c.Comment), len(list))
+	e.log.Printf("answered ListCommandInvocations of %s (%q): %d invocation(s), %d Failed", in.CommandID, aws.ToString(c.Comment), len(list), failed)
 	writeJSON(w, r, map[string]any{"CommandInvocations": list})
 }
 
 // describeInstancePatchStates answers the patch state the latest
 // AWS-RunPatchBaseline command sent to each instance left; an instance
-// never sent one has none. A scan finds the patches the instance's demo
-// tags say missing; after an install nothing is missing.
+// never sent one has none. Its counts are those of its patches (see
+// patchesOf), as DescribeInstancePatches lists them.
 func (e *emulator) describeInstancePatchStates(w http.ResponseWriter, r *http.Request) {
 	var in struct{ InstanceIds []string }
 	if !decode(w, r, &in) {
 		return
 	}
-	out, err := ssm.NewFromConfig(e.motoConfig(r)).ListCommands(r.Context(), &ssm.ListCommandsInput{})
+	latest, err := e.latestPatchCommands(r.Context(), r)
 	if err != nil {
-		writeError(w, r, http.StatusInternalServerError, "InternalServerError", "list commands in moto: "+err.Error())
+		writeError(w, r, http.StatusInternalServerError, "InternalServerError", err.Error())
 		return
-	}
-	latest := map[string]ssmtypes.Command{}
-	for _, c := range out.Commands {
-		if aws.ToString(c.DocumentName) != patchDocument {
-			continue
-		}
-		for _, id := range c.InstanceIds {
-			if l, ok := latest[id]; !ok || aws.ToTime(c.RequestedDateTime).After(aws.ToTime(l.RequestedDateTime)) {
-				latest[id] = c
-			}
-		}
 	}
 	insts, err := e.instances(r.Context(), r, in.InstanceIds)
 	if err != nil {
@@ -271,18 +272,25 @@ func (e *emulator) describeInstancePatchStates(w http.ResponseWriter, r *http.Re
 		if !sent || !exists {
 			continue
 		}
-		op := operation(c)
-		critical, important := count(i.tags[tagCritical]), count(i.tags[tagImportant])
-		if op == "Install" {
-			critical, important = 0, 0
+		patches, err := e.patchesOf(r.Context(), r, i, c)
+		if err != nil {
+			writeError(w, r, http.StatusInternalServerError, "InternalServerError", err.Error())
+			return
+		}
+		n := map[string]int{}
+		for _, p := range patches {
+			n[p.state]++
+			if p.state == "Missing" || p.state == "Failed" {
+				n[p.severity]++
+			}
 		}
 		end := operationEnd(c)
 		list = append(list, map[string]any{
 			"InstanceId": id, "PatchGroup": "", "BaselineId": "pb-0c10e65780EXAMPLE",
-			"Operation": op, "OperationStartTime": epoch(end.Add(-scanTakes)), "OperationEndTime": epoch(end),
-			"CriticalNonCompliantCount": critical, "SecurityNonCompliantCount": important, "OtherNonCompliantCount": 0,
-			"MissingCount": critical + important, "FailedCount": 0, "InstalledCount": 42, "NotApplicableCount": 7,
-			"InstalledPendingRebootCount": 0, "InstalledRejectedCount": 0, "InstalledOtherCount": 0,
+			"Operation": operation(c), "OperationStartTime": epoch(end.Add(-scanTakes)), "OperationEndTime": epoch(end),
+			"CriticalNonCompliantCount": n["Critical"], "SecurityNonCompliantCount": n["Important"], "OtherNonCompliantCount": 0,
+			"MissingCount": n["Missing"], "FailedCount": n["Failed"], "InstalledCount": n["Installed"], "NotApplicableCount": 7,
+			"InstalledPendingRebootCount": n["InstalledPendingReboot"], "InstalledRejectedCount": 0, "InstalledOtherCount": 0,
 		})
 	}
 	e.log.Printf("answered DescribeInstancePatchStates: %d of %d instance(s) have a patch state", len(list), len(in.InstanceIds))
@@ -326,4 +334,169 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// patch is one patch of an instance as SSM's DescribeInstancePatches
+// answers it.
+type patch struct {
+	id, title, severity, state string
+	installed                  time.Time
+}
+
+// patchesOf is what the latest AWS-RunPatchBaseline command c sent to i
+// left: the Critical and Important patches its demo tags name
+// (demo-critical-N, demo-important-N), Missing after a scan. An install
+// installs them, or only those of its InstallOverrideList when it has one
+// (read from S3 in moto; the list's other patches are installed too):
+// Installed, or InstalledPendingReboot with RebootOption NoReboot, at the
+// end of the operation; Failed on an instance tagged demo:install=fail.
+func (e *emulator) patchesOf(ctx context.Context, r *http.Request, i instance, c ssmtypes.Command) ([]patch, error) {
+	var out []patch
+	for n := range count(i.tags[tagCritical]) {
+		out = append(out, patch{id: fmt.Sprintf("demo-critical-%d", n+1), title: fmt.Sprintf("Demo critical security update %d", n+1), severity: "Critical", state: "Missing"})
+	}
+	for n := range count(i.tags[tagImportant]) {
+		out = append(out, patch{id: fmt.Sprintf("demo-important-%d", n+1), title: fmt.Sprintf("Demo important security update %d", n+1), severity: "Important", state: "Missing"})
+	}
+	if operation(c) != "Install" {
+		return out, nil
+	}
+	state := "Installed"
+	switch {
+	case installFails(i):
+		state = "Failed"
+	case slices.Contains(c.Parameters["RebootOption"], "NoReboot"):
+		state = "InstalledPendingReboot"
+	}
+	var only map[string]string
+	if urls := c.Parameters["InstallOverrideList"]; len(urls) > 0 && urls[0] != "" {
+		var err error
+		if only, err = e.overrideList(ctx, r, urls[0]); err != nil {
+			return nil, err
+		}
+	}
+	end := operationEnd(c)
+	for n := range out {
+		if _, listed := only[out[n].id]; only == nil || listed {
+			out[n].state, out[n].installed = state, end
+			delete(only, out[n].id)
+		}
+	}
+	for _, id := range sortedKeys(only) {
+		out = append(out, patch{id: id, title: only[id], severity: "Unspecified", state: state, installed: end})
+	}
+	return out, nil
+}
+
+// installFails reports whether an install on i fails: demo:install=fail.
+func installFails(i instance) bool { return strings.EqualFold(i.tags[tagInstall], "fail") }
+
+// overrideListEntry is one "- id: 'X'" line of an InstallOverrideList,
+// and its "title: 'T'".
+var overrideListEntry = regexp.MustCompile(`(?m)^\s*-\s*id:\s*'((?:[^']|'')*)'(?:\s*\n\s*title:\s*'((?:[^']|'')*)')?`)
+
+// overrideList reads an InstallOverrideList (s3://bucket/key) from moto:
+// patch id → title.
+func (e *emulator) overrideList(ctx context.Context, r *http.Request, url string) (map[string]string, error) {
+	bucket, key, ok := strings.Cut(strings.TrimPrefix(url, "s3://"), "/")
+	if !ok || !strings.HasPrefix(url, "s3://") {
+		return nil, fmt.Errorf("install override list %q is not an s3:// URL", url)
+	}
+	obj, err := s3.NewFromConfig(e.motoConfig(r), func(o *s3.Options) { o.UsePathStyle = true }).GetObject(ctx, &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(key)})
+	if err != nil {
+		return nil, fmt.Errorf("read install override list %s in moto: %w", url, err)
+	}
+	defer obj.Body.Close()
+	b, err := io.ReadAll(obj.Body)
+	if err != nil {
+		return nil, fmt.Errorf("read install override list %s in moto: %w", url, err)
+	}
+	out := map[string]string{}
+	for _, m := range overrideListEntry.FindAllStringSubmatch(string(b), -1) {
+		out[strings.ReplaceAll(m[1], "''", "'")] = strings.ReplaceAll(m[2], "''", "'")
+	}
+	return out, nil
+}
+
+// latestPatchCommands is, by instance, the latest AWS-RunPatchBaseline
+// command sent to it.
+func (e *emulator) latestPatchCommands(ctx context.Context, r *http.Request) (map[string]ssmtypes.Command, error) {
+	latest := map[string]ssmtypes.Command{}
+	p := ssm.NewListCommandsPaginator(ssm.NewFromConfig(e.motoConfig(r)), &ssm.ListCommandsInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("list commands in moto: %w", err)
+		}
+		for _, c := range page.Commands {
+			if aws.ToString(c.DocumentName) != patchDocument {
+				continue
+			}
+			for _, id := range c.InstanceIds {
+				if l, ok := latest[id]; !ok || aws.ToTime(c.RequestedDateTime).After(aws.ToTime(l.RequestedDateTime)) {
+					latest[id] = c
+				}
+			}
+		}
+	}
+	return latest, nil
+}
+
+// describeInstancePatches answers an instance's patches (see patchesOf),
+// those of its State filter when there is one; none before a patch
+// command was sent to it.
+func (e *emulator) describeInstancePatches(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		InstanceID string `json:"InstanceId"`
+		Filters    []struct {
+			Key    string
+			Values []string
+		}
+	}
+	if !decode(w, r, &in) {
+		return
+	}
+	latest, err := e.latestPatchCommands(r.Context(), r)
+	if err != nil {
+		writeError(w, r, http.StatusInternalServerError, "InternalServerError", err.Error())
+		return
+	}
+	insts, err := e.instances(r.Context(), r, []string{in.InstanceID})
+	if err != nil {
+		writeError(w, r, http.StatusInternalServerError, "InternalServerError", err.Error())
+		return
+	}
+	i, exists := insts[in.InstanceID]
+	if !exists {
+		writeError(w, r, http.StatusBadRequest, "InvalidInstanceId", "no instance "+in.InstanceID)
+		return
+	}
+	var states []string
+	for _, f := range in.Filters {
+		if f.Key == "State" {
+			states = f.Values
+		}
+	}
+	list := []map[string]any{}
+	if c, sent := latest[in.InstanceID]; sent {
+		patches, err := e.patchesOf(r.Context(), r, i, c)
+		if err != nil {
+			writeError(w, r, http.StatusInternalServerError, "InternalServerError", err.Error())
+			return
+		}
+		for _, p := range patches {
+			if states != nil && !slices.Contains(states, p.state) {
+				continue
+			}
+			entry := map[string]any{
+				"KBId": p.id, "Title": p.title, "Classification": "SecurityUpdates", "Severity": p.severity, "State": p.state,
+			}
+			if !p.installed.IsZero() {
+				entry["InstalledTime"] = epoch(p.installed)
+			}
+			list = append(list, entry)
+		}
+	}
+	e.log.Printf("answered DescribeInstancePatches of %s: %d patch(es)", in.InstanceID, len(list))
+	writeJSON(w, r, map[string]any{"Patches": list})
 }
