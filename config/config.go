@@ -28,6 +28,7 @@ type Config struct {
 	Log       Log       `koanf:"log"`
 	HA        HA        `koanf:"ha"`
 	State     State     `koanf:"state"`
+	Events    Events    `koanf:"events"`
 
 	Shutdown shutdown.Config `koanf:"shutdown"`
 	Patching patching.Config `koanf:"patching"`

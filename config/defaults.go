@@ -30,6 +30,7 @@ func Default() Config {
 		Scheduler: Scheduler{GracePeriod: 60 * time.Second, History: 20},
 		Log:       Log{Level: "info"},
 		HA:        HA{Table: "opsd-lease", CreateTable: true, Name: "opsd", TTL: 30 * time.Second},
+		Events:    Events{Coalesce: 20 * time.Second, IgnorePrincipals: []string{":assumed-role/opsd"}},
 		Shutdown:  shutdown.DefaultConfig(),
 		Patching:  patching.DefaultConfig(),
 		Backup:    backup.DefaultConfig(),

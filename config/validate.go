@@ -71,6 +71,7 @@ func (c *Config) Validate() *ValidationError {
 	}
 
 	p = append(p, c.HA.validate()...)
+	p = append(p, c.Events.validate()...)
 	p = append(p, c.State.validate()...)
 
 	// A section that is switched off is checked all the same: it may be

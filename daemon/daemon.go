@@ -206,6 +206,7 @@ func Run(ctx context.Context, opts Options) error {
 		}
 	}()
 	go d.answerButtons(bg, cfg)
+	go d.readEvents(bg, cfg)
 	_ = d.notify.Ready()
 	logger.Info("opsd started", "version", opts.Version, "listen", ln.Addr().String(), "services", d.serviceNames())
 	if len(d.serviceNames()) == 0 {

@@ -128,6 +128,20 @@ func (s *Scheduler) RunAll() {
 	}
 }
 
+// RunNow starts a run of the job called name now, outside its schedule,
+// when the scheduler is started; it reports whether there is such a job.
+// A run already in progress is not doubled (the runner refuses it).
+func (s *Scheduler) RunNow(name string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	e, ok := s.jobs[name]
+	if !ok || !s.started {
+		return false
+	}
+	_ = e.cron.RunNow()
+	return true
+}
+
 // Stop starts no new runs and waits up to grace for running ones to finish;
 // after grace their contexts are cancelled and Stop waits a further few
 // seconds for them to return. It reports whether every run finished in time.

@@ -31,8 +31,8 @@ Usage:
   opsd run --config FILE                        run the daemon
   opsd run --config FILE --once [--now RFC3339] [--only svc,...]
                                                 one reconcile of each service, then exit
-  opsd plan --config FILE [--now RFC3339] [--only svc,...] [--json]
-                                                show what would be done; change nothing
+  opsd plan --config FILE [--now RFC3339] [--only svc,...] [--json] [--event FILE]
+                                                show what would be done (for one AWS event, with --event); change nothing
   opsd explain --config FILE [--now RFC3339] RESOURCE
                                                 why one resource is as it is, and what opsd does next
   opsd audit [--config FILE] [--application A] [--format text|json|html] [--fail-on critical|warning]

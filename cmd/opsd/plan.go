@@ -11,25 +11,42 @@ import (
 	"text/tabwriter"
 	"unicode/utf8"
 
+	"github.com/opsd-dev/opsd/events"
 	"github.com/opsd-dev/opsd/reconcile"
 )
 
 // cmdPlan prints what each service would do; it changes nothing (every
 // AWS call it makes is read-only, enforced below the SDK).
 func cmdPlan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlags("plan", "plan --config FILE [--now RFC3339] [--only svc,...] [--json]", stderr)
+	fs := newFlags("plan", "plan --config FILE [--now RFC3339] [--only svc,...] [--json] [--event FILE]", stderr)
 	path := fs.String("config", "", "configuration file (YAML)")
 	nowFlag := fs.String("now", "", "plan as if the clock read this RFC 3339 time")
 	only := fs.String("only", "", "comma-separated services to plan (default: every enabled service)")
 	asJSON := fs.Bool("json", false, "print the plan as a JSON array of actions")
+	eventFile := fs.String("event", "", "plan what this one AWS event (EventBridge JSON) would make opsd do")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	var ev *events.Event
+	if *eventFile != "" {
+		e, services, err := eventScope(*path, *eventFile, *only)
+		if err != nil {
+			return err
+		}
+		if e.Ignored != "" || len(services) == 0 {
+			fmt.Fprintln(stdout, eventNothing(e))
+			return nil
+		}
+		ev, *only = &e, strings.Join(services, ",")
 	}
 	once, err := reconcileOnce(ctx, *path, *nowFlag, *only, reconcile.Plan, stderr)
 	if err != nil {
 		return err
 	}
 	results := once.results
+	if ev != nil {
+		results = aboutEvent(results, *ev)
+	}
 
 	var actions []reconcile.Action
 	var failed bool

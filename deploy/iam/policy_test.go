@@ -186,12 +186,14 @@ type call struct {
 // hubPackages are the opsd packages whose AWS calls opsd makes with its
 // own role, in its own account: assuming member roles and listing the
 // organization's accounts (accounts), reading the Slack token (notify,
-// daemon), the leader lease and the state table (lease, state, daemon).
+// daemon), the leader lease and the state table (lease, state, daemon),
+// the hub's events queue (events).
 // Every other package's calls are made in each member account, with the
 // role opsd assumes there.
 var hubPackages = map[string]bool{
 	"accounts": true,
 	"daemon":   true,
+	"events":   true,
 	"lease":    true,
 	"notify":   true,
 	"state":    true,

@@ -35,6 +35,7 @@ func readAction(action string) bool {
 // statement here that no longer needs to be.
 var wildcardAllowed = map[string]string{
 	"opsd-policy.json DecryptSlackTokenParameter":                      "the parameter's KMS key is the operator's and not known to the file; only through SSM (kms:ViaService) and only for the parameter (kms:EncryptionContext:PARAMETER_ARN); the templates name the key",
+	"opsd-policy.json DecryptEventsQueue":                              "the events queue's key is the operator's and not known to the file; only through SQS (kms:ViaService) and only for the opsd-events queue (kms:EncryptionContext:aws:sqs:arn)",
 	"opsd-policy.json DecryptPagerDutyRoutingKeyParameter":             "as DecryptSlackTokenParameter, for the routing key parameter",
 	"member-shutdown-patching-policy.json MarkerTags":                  "opsd clears its markers from resources whose shutdown tag is gone, so no tag on the resource can be required; aws:TagKeys limits the request to opsd:shutdown:* and opsd:patching:* keys",
 	"member-shutdown-patching-policy.json ECSScalableTargets":          "scalable target ARNs carry an id Application Auto Scaling assigns, and its conditions see the target's tags, not the ECS service's; RegisterScalableTarget only moves the bounds of targets that exist",

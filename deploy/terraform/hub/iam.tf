@@ -79,6 +79,26 @@ resource "aws_iam_policy" "hub" {
         Resource = "*"
       },
       {
+        Sid      = "ReadEventsQueue"
+        Effect   = "Allow"
+        Action   = ["sqs:DeleteMessage", "sqs:ReceiveMessage"]
+        Resource = "arn:${local.partition}:sqs:*:${local.account_id}:opsd-events"
+      },
+      {
+        # A queue encrypted with a customer managed key: only through SQS
+        # and only for the events queue.
+        Sid      = "DecryptEventsQueue"
+        Effect   = "Allow"
+        Action   = ["kms:Decrypt"]
+        Resource = "*"
+        Condition = {
+          StringLike = {
+            "kms:ViaService"                    = "sqs.*.${local.dns_suffix}"
+            "kms:EncryptionContext:aws:sqs:arn" = "arn:${local.partition}:sqs:*:${local.account_id}:opsd-events"
+          }
+        }
+      },
+      {
         Sid      = "ReadSlackTokenParameter"
         Effect   = "Allow"
         Action   = ["ssm:GetParameter"]
