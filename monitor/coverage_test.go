@@ -1,9 +1,12 @@
 package monitor
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/opsd-dev/opsd/reconcile"
 )
 
 func TestCoveragePerApplication(t *testing.T) {
@@ -50,5 +53,35 @@ func TestCoveragePerApplication(t *testing.T) {
 		if c.Object == ObjectAlarm && strings.Contains(c.Name, "i-member") {
 			t.Errorf("member gets %s", c.Name)
 		}
+	}
+}
+
+func TestCoverageRowsInTheResultRoundTrip(t *testing.T) {
+	h := newHarness(t, serviceConfig())
+	h.f().addInstance("i-web", prod())
+	res := h.run(reconcile.Apply)
+	var rows []reconcile.Action
+	for _, a := range res.Actions {
+		if _, ok := CoverageOfAction(a); ok {
+			rows = append(rows, a)
+		}
+	}
+	if len(rows) != 1 {
+		t.Fatalf("coverage rows = %+v, want one", rows)
+	}
+	row := rows[0]
+	if row.Action != "none" || row.Status != reconcile.Planned || row.Resource != "coverage:(none)" || row.Account != testAccount || row.Region != testRegion {
+		t.Errorf("row = %+v, want none planned on coverage:(none) in %s/%s", row, testAccount, testRegion)
+	}
+	got, _ := CoverageOfAction(row)
+	want := h.svc.Coverage()
+	if len(want) != 1 || !reflect.DeepEqual(got, want[0]) {
+		t.Errorf("row carries %+v\nwant %+v", got, want)
+	}
+	if len(got.Gaps) != 1 || got.Gaps[0].Instance != "i-web" || !slices.Contains(got.Gaps[0].Missing, MetricMemory) {
+		t.Errorf("gaps = %+v, want i-web short of memory", got.Gaps)
+	}
+	if _, ok := CoverageOfAction(reconcile.Action{Service: ServiceName, Resource: "coverage:x", Details: map[string]string{"kind": "coverage", "instances": "many"}}); ok {
+		t.Error("a row with a malformed count was read as coverage")
 	}
 }

@@ -175,11 +175,12 @@ func find(res reconcile.Result, action, resource string) (reconcile.Action, bool
 	return reconcile.Action{}, false
 }
 
-// changing returns the actions that change something.
+// changing returns the actions that change something: neither findings
+// nor the coverage rows (action none).
 func changing(res reconcile.Result) []reconcile.Action {
 	var out []reconcile.Action
 	for _, a := range res.Actions {
-		if a.Status != reconcile.Reported {
+		if a.Status != reconcile.Reported && a.Action != "none" {
 			out = append(out, a)
 		}
 	}

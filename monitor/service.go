@@ -74,7 +74,9 @@ type targetResult struct {
 // Reconcile observes every account and region, plans and, in Apply mode,
 // carries the plan out and sends one summary when anything changed or
 // newly failed. In Plan mode it makes read-only calls only and tells no
-// one: every change is Planned, every finding Reported.
+// one: every change is Planned, every finding Reported. Each account,
+// region and application's coverage is a row that changes nothing
+// (action none, Planned; see [CoverageOfAction]).
 //
 // One account or region failing never stops the others; what could not be
 // read is in Result.Errors, naming the account and region, and what was
@@ -105,6 +107,9 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 	for _, tr := range all {
 		for _, c := range tr.changes {
 			res.Actions = append(res.Actions, c.action(req.Mode, tr.account, tr.region))
+		}
+		for _, c := range tr.coverage {
+			res.Actions = append(res.Actions, c.action())
 		}
 		cov = append(cov, tr.coverage...)
 	}

@@ -140,6 +140,7 @@ func TestPlanMakesNoMutatingCallAndTellsNoOne(t *testing.T) {
 		"create-alarm opsd-ec2-i-web-cpu":    reconcile.Planned,
 		"delete-alarm opsd-ec2-i-gone-cpu":   reconcile.Planned,
 		"report i-web":                       reconcile.Reported,
+		"none coverage:(none)":               reconcile.Planned,
 	}
 	got := map[string]reconcile.Status{}
 	for _, a := range res.Actions {
