@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/acm"
 	"github.com/aws/aws-sdk-go-v2/service/apigateway"
 	"github.com/aws/aws-sdk-go-v2/service/autoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -153,25 +154,33 @@ type EFSAPI interface {
 	DescribeFileSystems(ctx context.Context, in *efs.DescribeFileSystemsInput, optFns ...func(*efs.Options)) (*efs.DescribeFileSystemsOutput, error)
 }
 
+// RestoreTestingAPI is the part of AWS Backup restore testing the audit
+// calls: the plans and their restore jobs.
+type RestoreTestingAPI interface {
+	ListRestoreTestingPlans(ctx context.Context, in *backup.ListRestoreTestingPlansInput, optFns ...func(*backup.Options)) (*backup.ListRestoreTestingPlansOutput, error)
+	ListRestoreJobs(ctx context.Context, in *backup.ListRestoreJobsInput, optFns ...func(*backup.Options)) (*backup.ListRestoreJobsOutput, error)
+}
+
 var (
-	_ RDSAPI         = (*rds.Client)(nil)
-	_ SNSAPI         = (*sns.Client)(nil)
-	_ OpenSearchAPI  = (*opensearch.Client)(nil)
-	_ S3API          = (*s3.Client)(nil)
-	_ KafkaAPI       = (*kafka.Client)(nil)
-	_ DynamoDBAPI    = (*dynamodb.Client)(nil)
-	_ RedshiftAPI    = (*redshift.Client)(nil)
-	_ APIGatewayAPI  = (*apigateway.Client)(nil)
-	_ LambdaAPI      = (*lambda.Client)(nil)
-	_ EC2API         = (*ec2.Client)(nil)
-	_ AutoScalingAPI = (*autoscaling.Client)(nil)
-	_ CloudWatchAPI  = (*cloudwatch.Client)(nil)
-	_ SyntheticsAPI  = (*synthetics.Client)(nil)
-	_ LogsAPI        = (*cloudwatchlogs.Client)(nil)
-	_ SQSAPI         = (*sqs.Client)(nil)
-	_ EFSAPI         = (*efs.Client)(nil)
-	_ ELBAPI         = (*elb.Client)(nil)
-	_ ELBv2API       = (*elbv2.Client)(nil)
+	_ RestoreTestingAPI = (*backup.Client)(nil)
+	_ RDSAPI            = (*rds.Client)(nil)
+	_ SNSAPI            = (*sns.Client)(nil)
+	_ OpenSearchAPI     = (*opensearch.Client)(nil)
+	_ S3API             = (*s3.Client)(nil)
+	_ KafkaAPI          = (*kafka.Client)(nil)
+	_ DynamoDBAPI       = (*dynamodb.Client)(nil)
+	_ RedshiftAPI       = (*redshift.Client)(nil)
+	_ APIGatewayAPI     = (*apigateway.Client)(nil)
+	_ LambdaAPI         = (*lambda.Client)(nil)
+	_ EC2API            = (*ec2.Client)(nil)
+	_ AutoScalingAPI    = (*autoscaling.Client)(nil)
+	_ CloudWatchAPI     = (*cloudwatch.Client)(nil)
+	_ SyntheticsAPI     = (*synthetics.Client)(nil)
+	_ LogsAPI           = (*cloudwatchlogs.Client)(nil)
+	_ SQSAPI            = (*sqs.Client)(nil)
+	_ EFSAPI            = (*efs.Client)(nil)
+	_ ELBAPI            = (*elb.Client)(nil)
+	_ ELBv2API          = (*elbv2.Client)(nil)
 )
 
 // Clients are the AWS clients for one account and region.
@@ -195,6 +204,11 @@ type Clients struct {
 	ELB         ELBAPI
 	ELBv2       ELBv2API
 	ACM         ACMAPI
+	// RestoreTesting is called only when backup restore testing is on.
+	RestoreTesting RestoreTestingAPI
+	// MonitorCoverage is the monitor planner, read-only; nil when the
+	// monitor service is off. The assessment sets it per target.
+	MonitorCoverage MonitorCoverageFunc
 }
 
 // NewClients returns the SDK's clients for cfg: the default
@@ -224,5 +238,7 @@ func NewClients(cfg aws.Config) Clients {
 		ELB:         elb.NewFromConfig(cfg),
 		ELBv2:       elbv2.NewFromConfig(cfg),
 		ACM:         acm.NewFromConfig(cfg),
+		// RestoreTesting: AWS Backup.
+		RestoreTesting: backup.NewFromConfig(cfg),
 	}
 }

@@ -143,6 +143,9 @@ type Rules struct {
 	MaxGSIs                int
 	DatabaseEngines        []string
 	CanaryInterval         time.Duration
+	// RestoreTests are the backup policies' objectives and restore
+	// testing plans.
+	RestoreTests RestoreTestRules
 	// Now is when the assessment runs: checks that depend on a date
 	// (runtime deprecations) judge as of it.
 	Now time.Time
@@ -163,6 +166,7 @@ func newRules(cfg Config) *Rules {
 		MaxGSIs:                cfg.MaxGSIs,
 		DatabaseEngines:        cfg.DatabaseEngines,
 		CanaryInterval:         cfg.CanaryInterval,
+		RestoreTests:           cfg.RestoreTests,
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/aws/smithy-go"
 
@@ -46,14 +47,17 @@ func collectors() []collector {
 		{SourceELB, collectClassicLoadBalancers},
 		{SourceELBv2, collectLoadBalancers},
 		{SourceACM, collectCertificates},
+		{SourceRestoreTests, collectRestoreTests},
+		{SourceMonitorCoverage, collectMonitorCoverage},
 	}
 }
 
 // collect builds the inventory of one target, running at most
 // concurrency collectors at once. Collectors that fail are in
-// inv.Failed.
-func collect(ctx context.Context, c Clients, t accounts.Target, concurrency int) *Inventory {
-	inv := &Inventory{Account: t.Account, Region: t.Region, Failed: map[Source]error{}}
+// inv.Failed. restoreSince is from when restore jobs are listed; zero
+// when restore testing is off, and they are not.
+func collect(ctx context.Context, c Clients, t accounts.Target, concurrency int, restoreSince time.Time) *Inventory {
+	inv := &Inventory{Account: t.Account, Region: t.Region, Failed: map[Source]error{}, RestoreTests: RestoreTests{Since: restoreSince}}
 	if concurrency < 1 {
 		concurrency = 1
 	}

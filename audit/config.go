@@ -1,6 +1,10 @@
 package audit
 
-import "time"
+import (
+	"time"
+
+	"github.com/opsd-dev/opsd/monitor"
+)
 
 // ServiceName is the service's config key and its name in plans, metrics
 // and notifications.
@@ -84,6 +88,14 @@ type Config struct {
 	// ReportURL is where people read the full report (the daemon's
 	// /report); the Slack summary links to it when set.
 	ReportURL string `koanf:"report_url"`
+	// RestoreTests are the backup service's restore testing settings the
+	// reliability.restore-tested check judges by. They are not audit
+	// keys: the daemon fills them from backup's configuration.
+	RestoreTests RestoreTestRules `koanf:"-"`
+	// Monitor is the monitor service's configuration, for the
+	// monitoring.coverage check; nil when the service is off. It is not an
+	// audit key: the daemon fills it from monitor's configuration.
+	Monitor *monitor.Config `koanf:"-"`
 }
 
 // TagKeys are the tag keys the assessment reads. Keys are case-sensitive.

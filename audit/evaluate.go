@@ -61,7 +61,7 @@ func missingUses(c Check, inv *Inventory) string {
 // that judge or read its resources; or, when every collector failed (the
 // target's credentials, usually), one gap for the whole target.
 func gaps(checks []Check, inv *Inventory) []Gap {
-	if all := collectors(); len(inv.Failed) == len(all) && len(all) > 1 {
+	if all := collectors(); len(inv.Failed) == ranCollectors(inv) && len(all) > 1 {
 		return []Gap{{Account: inv.Account, Region: inv.Region, Checks: checkIDsOf(checks), Error: inv.failed(all[0].source).Error()}}
 	}
 	var out []Gap

@@ -113,6 +113,7 @@ func newWorld(t *testing.T) *world {
 	w.proxy.Handle("POST /canary", w.createCanary)
 	w.proxy.Handle("GetTopicAttributes", w.getTopicAttributes)
 	w.proxy.Handle("GET /2015-03-31/functions", w.listFunctions)
+	w.restoreTesting() // before GET /{bucket}, which would take GET /restore-jobs
 	w.proxy.Handle("GET /{bucket}", w.getBucketPolicyStatus)
 	w.cfg = w.proxy.Config(testRegion)
 	return w
@@ -784,7 +785,9 @@ func (w *world) service(rec notify.Notifier) (*Service, func() []string) {
 			ops = append(ops, op)
 		}
 	})
-	svc, err := New(DefaultConfig(), Deps{
+	ac := DefaultConfig()
+	ac.RestoreTests = restoreTestRules()
+	svc, err := New(ac, Deps{
 		Targets: func(context.Context) ([]accounts.Target, error) {
 			return []accounts.Target{{Account: motoAccount, Region: testRegion, Config: cfg}}, nil
 		},
@@ -879,6 +882,7 @@ func auditOperations() []string {
 		"ACM:DescribeCertificate", "ACM:ListCertificates", "ACM:ListTagsForCertificate",
 		"API Gateway:GetResources", "API Gateway:GetRestApis", "API Gateway:GetStages",
 		"Auto Scaling:DescribeAutoScalingGroups",
+		"Backup:ListRestoreJobs", "Backup:ListRestoreTestingPlans",
 		"CloudWatch Logs:DescribeLogGroups", "CloudWatch Logs:ListTagsForResource",
 		"CloudWatch:DescribeAlarms",
 		"DynamoDB:DescribeContinuousBackups", "DynamoDB:DescribeTable", "DynamoDB:ListTables", "DynamoDB:ListTagsOfResource",

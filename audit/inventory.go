@@ -3,6 +3,8 @@ package audit
 import (
 	"slices"
 	"sort"
+
+	"github.com/opsd-dev/opsd/monitor"
 )
 
 // Kind is a kind of resource the checks look at.
@@ -31,6 +33,9 @@ const (
 	KindClassicELB Kind = "classic-load-balancer"
 	// KindLoadBalancer is an Application, Network or Gateway Load Balancer.
 	KindLoadBalancer Kind = "load-balancer"
+	// KindRestoreTests is the restore tests of one backup policy's
+	// resources of one application.
+	KindRestoreTests Kind = "backup-restore-tests"
 )
 
 // Source is one collector: the AWS service (or part of one) it lists.
@@ -64,6 +69,9 @@ const (
 	SourceELB Source = "elb"
 	// SourceELBv2 lists Application, Network and Gateway Load Balancers.
 	SourceELBv2 Source = "elbv2"
+	// SourceRestoreTests lists AWS Backup restore testing plans and
+	// their restore jobs.
+	SourceRestoreTests Source = "restore-tests"
 )
 
 // sourceOf returns the collector that lists resources of kind k.
@@ -105,6 +113,10 @@ func sourceOf(k Kind) Source {
 		return SourceELBv2
 	case KindCertificate:
 		return SourceACM
+	case KindRestoreTests:
+		return SourceRestoreTests
+	case KindMonitoredInstances:
+		return SourceMonitorCoverage
 	}
 	return ""
 }
@@ -157,6 +169,10 @@ type Inventory struct {
 	SecurityGroups []SecurityGroup
 	LoadBalancers  []LoadBalancer
 	Certificates   []Certificate
+	// RestoreTests are the restore testing plans and restore jobs.
+	RestoreTests RestoreTests
+	// MonitorCoverage is the monitor service's coverage per application.
+	MonitorCoverage []monitor.Coverage
 
 	// Failed holds the collectors that could not list their resources
 	// here, with why. Their checks are reported as not assessed, never

@@ -31,12 +31,14 @@ func registry() []Check {
 		checkSNSFailureAlarm(),
 		checkSNSDeliveryLogging(),
 		checkDLQAlarm(),
+		checkMonitoringCoverage(),
 		// Reliability
 		checkDynamoDBPITR(),
 		checkBackupPolicyTag(),
 		checkRDSAutomatedBackups(),
 		checkQueueLongPolling(),
 		checkCertificatesRenew(),
+		checkRestoreTested(),
 		// Cost
 		checkDatabaseEngine(),
 		checkDynamoDBGSIs(),

@@ -104,7 +104,9 @@ func (s *Service) Assess(ctx context.Context, now time.Time) (*Report, []error) 
 		errs     []error
 	}
 	results, targetErrs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) (result, error) {
-		inv := collect(ctx, s.deps.Clients(t.Config), t, s.cfg.Concurrency)
+		c := s.deps.Clients(t.Config)
+		c.MonitorCoverage = s.monitorCoverage(t, now)
+		inv := collect(ctx, c, t, s.cfg.Concurrency, s.cfg.RestoreTests.since(now))
 		rules := *s.rules
 		rules.Now = now
 		fs, gs := evaluate(s.checks, &rules, inv)
@@ -141,7 +143,7 @@ func collectorErrors(t accounts.Target, inv *Inventory) []error {
 			out = append(out, &accounts.TargetError{Target: t, Err: fmt.Errorf("assess %s: %w", col.source, err)})
 		}
 	}
-	if n := len(collectors()); len(out) == n && n > 1 {
+	if n := ranCollectors(inv); len(out) == n && n > 1 {
 		return []error{&accounts.TargetError{Target: t, Err: fmt.Errorf("assess: every collector failed: %w", inv.failed(SourceNetwork))}}
 	}
 	return out

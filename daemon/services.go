@@ -64,8 +64,34 @@ func Build(env *Env) ([]reconcile.Service, error) {
 
 // NewAudit builds the readiness assessment from env, whether or not its
 // scheduled job is enabled: `opsd audit` runs it on demand.
+// The reliability.restore-tested check judges by backup's policies and
+// restore testing settings.
+// The monitoring.coverage check judges by monitor's configuration, when
+// monitor is enabled.
 func NewAudit(env *Env) (*audit.Service, error) {
-	return audit.New(env.Config.Audit, serviceDeps[audit.Clients](env, audit.ServiceName))
+	cfg := env.Config.Audit
+	cfg.RestoreTests = restoreTestRules(env.Config.Backup)
+	if m := env.Config.Monitor; m.Enabled {
+		cfg.Monitor = &m // monitoring.coverage runs monitor's planner read-only
+	}
+	return audit.New(cfg, serviceDeps[audit.Clients](env, audit.ServiceName))
+}
+
+// restoreTestRules are the audit's view of backup restore testing: on only
+// when the backup service and its restore testing are enabled.
+func restoreTestRules(b backup.Config) audit.RestoreTestRules {
+	r := audit.RestoreTestRules{Enabled: b.Enabled && b.RestoreTesting.Enabled, Objectives: b.RestoreObjectives(),
+		Plans: map[string]string{}, Window: b.RestoreTesting.Lookback, ColdDelay: b.RestoreTesting.ColdRestoreDelay}
+	for p := range b.Policies {
+		r.Plans[p] = b.RestorePlanName(p)
+	}
+	switch {
+	case !b.Enabled:
+		r.Off = "the backup service is off (backup.enabled is false): no restore is tested, so none shows the RTO"
+	case !b.RestoreTesting.Enabled:
+		r.Off = "backup restore testing is off (backup.restore_testing.enabled is false): no restore is tested, so none shows the RTO"
+	}
+	return r
 }
 
 // stateStore is env's state store as the services take it: a nil
