@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/opsd-dev/opsd/audit"
+	"github.com/opsd-dev/opsd/backup"
 	"github.com/opsd-dev/opsd/reconcile"
 	"github.com/opsd-dev/opsd/scheduler"
 )
@@ -62,8 +63,10 @@ type view struct {
 	Pending     []rowView
 	PendingNote string
 	Audit       auditSummary
-	Chart       chart
-	Version     string
+	// Restores are backup's restore test evidence, per application.
+	Restores []restoreRow
+	Chart    chart
+	Version  string
 }
 
 type jobView struct {
@@ -126,6 +129,9 @@ func (src Source) view(r *http.Request) view {
 		if res.Service == audit.ServiceName {
 			v.Audit = summarizeAudit(res, show(at[res.Service]))
 			continue
+		}
+		if res.Service == backup.ServiceName {
+			v.Restores = restoreRows(res, show)
 		}
 		for _, a := range res.Actions {
 			if pending(a) {
