@@ -82,7 +82,7 @@ func (a *actor) run(ctx context.Context, pl *Plan) (done []acted, sent []Command
 // send sends one command.
 func (a *actor) send(ctx context.Context, s *Send) (Command, error) {
 	in := &ssm.SendCommandInput{
-		DocumentName:   aws.String(Document),
+		DocumentName:   aws.String(s.document()),
 		InstanceIds:    s.InstanceIDs,
 		Parameters:     s.Parameters(),
 		Comment:        aws.String(s.Comment()),

@@ -67,6 +67,13 @@ const DefaultReleaseTag = "opsd:patching:release"
 //	      wake_stopped: false        # start stopped instances for the window, patch them and stop them again (keep such a window inside the shutdown off period)
 //	      wake_before: 20m           # with wake_stopped: how long before the window's start they are started
 //	      online_timeout: 15m        # with wake_stopped: how long a started instance may take to show Online in SSM
+//	      # Steps around each instance's install, each an SSM command of its own (same comment scheme):
+//	      # pre_install:             # sent first; the install waits for it to succeed, and is skipped (reported) where it failed
+//	      #   document: AWS-RunShellScript
+//	      #   parameters: {commands: ["systemctl drain-me"]}
+//	      # post_install:            # sent once the install succeeded; a failure counts as a failed install (report, ring gates)
+//	      #   document: AWS-RunShellScript
+//	      #   parameters: {commands: ["curl -fsS localhost/health"]}
 //	  rings: []                      # patch in order, each ring gated on the one before; empty = every window on its own, as above
 //	  # - name: development          # written in SSM command comments like a window name
 //	  #   tag: Environment           # the tag that chooses the ring's instances (default Environment)
@@ -300,6 +307,14 @@ type Window struct {
 	// OnlineTimeout is how long an instance opsd started may take to show
 	// Online in SSM before opsd gives up and stops it again.
 	OnlineTimeout time.Duration `koanf:"online_timeout"`
+	// PreInstall, when set, is sent to each instance as a command of its
+	// own before its install (to drain it, say); the install waits for it
+	// to succeed there and is skipped, and reported, where it failed.
+	PreInstall *Hook `koanf:"pre_install"`
+	// PostInstall, when set, is sent to each instance whose install
+	// succeeded (to check its service, say); where it fails, the install
+	// counts as failed, in the report and in a ring's gate.
+	PostInstall *Hook `koanf:"post_install"`
 }
 
 // The values of AWS-RunPatchBaseline's RebootOption parameter.

@@ -59,7 +59,7 @@ func TestYAMLDocCommentNamesEveryKey(t *testing.T) {
 	}
 	doc := string(src)
 	doc = doc[strings.Index(doc, "// Config is"):strings.Index(doc, "type Config struct")]
-	for _, typ := range []reflect.Type{reflect.TypeOf(Config{}), reflect.TypeOf(TagKeys{}), reflect.TypeOf(Window{}), reflect.TypeOf(Ring{}), reflect.TypeOf(PatchTuesday{})} {
+	for _, typ := range []reflect.Type{reflect.TypeOf(Config{}), reflect.TypeOf(TagKeys{}), reflect.TypeOf(Window{}), reflect.TypeOf(Ring{}), reflect.TypeOf(PatchTuesday{}), reflect.TypeOf(Hook{})} {
 		for i := range typ.NumField() {
 			key := typ.Field(i).Tag.Get("koanf")
 			if !strings.Contains(doc, "//\t  "+key+":") && !strings.Contains(doc, " "+key+":") {

@@ -135,25 +135,40 @@ func (ob observer) commands(ctx context.Context, o *Observation, now time.Time, 
 	return nil
 }
 
-// listCommands lists opsd's commands sent since, into o.Commands.
+// listCommands lists opsd's commands sent since, into o.Commands: those
+// of AWS-RunPatchBaseline and of the windows' hook documents.
 func (ob observer) listCommands(ctx context.Context, o *Observation, since time.Time) error {
+	seen := map[string]bool{}
+	docs := ob.p.documents
+	if len(docs) == 0 {
+		docs = []string{Document}
+	}
+	for _, doc := range docs {
+		if err := ob.listDocumentCommands(ctx, o, doc, since, seen); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// listDocumentCommands lists opsd's commands of one document sent since.
+func (ob observer) listDocumentCommands(ctx context.Context, o *Observation, doc string, since time.Time, seen map[string]bool) error {
 	in := &ssm.ListCommandsInput{
 		Filters: []ssmtypes.CommandFilter{
-			{Key: ssmtypes.CommandFilterKeyDocumentName, Value: aws.String(Document)},
+			{Key: ssmtypes.CommandFilterKeyDocumentName, Value: aws.String(doc)},
 			{Key: ssmtypes.CommandFilterKeyInvokedAfter, Value: aws.String(since.UTC().Format(time.RFC3339))},
 		},
 		MaxResults: aws.Int32(50),
 	}
-	seen := map[string]bool{}
 	p := ssm.NewListCommandsPaginator(ob.c.SSM, in)
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
-			return fmt.Errorf("list %s commands: %w", Document, err)
+			return fmt.Errorf("list %s commands: %w", doc, err)
 		}
 		for _, c := range page.Commands {
 			run, first, ok := parseComment(aws.ToString(c.Comment))
-			if !ok || aws.ToString(c.DocumentName) != Document || seen[aws.ToString(c.CommandId)] {
+			if !ok || aws.ToString(c.DocumentName) != doc || isHook(run.Op) != (doc != Document) || seen[aws.ToString(c.CommandId)] {
 				continue
 			}
 			seen[aws.ToString(c.CommandId)] = true

@@ -2,6 +2,7 @@ package patching
 
 import (
 	"fmt"
+	"maps"
 	"sort"
 	"strconv"
 	"time"
@@ -16,6 +17,12 @@ const (
 	VerbScan Verb = "scan"
 	// VerbInstall sends an Install command.
 	VerbInstall Verb = "install"
+	// VerbPreInstall sends the window's pre_install hook, before the
+	// install.
+	VerbPreInstall Verb = "pre-install"
+	// VerbPostInstall sends the window's post_install hook, after the
+	// install succeeded.
+	VerbPostInstall Verb = "post-install"
 	// VerbWake starts a stopped instance for a patch window and tags it
 	// (hold-until and woken).
 	VerbWake Verb = "start-for-patching"
@@ -49,11 +56,14 @@ const (
 // acts reports whether carrying the verb out changes anything in AWS.
 func (v Verb) acts() bool {
 	switch v {
-	case VerbScan, VerbInstall, VerbWake, VerbStop, VerbRelease, VerbExtendHold, VerbClearSkip, VerbAnchorSkip:
+	case VerbScan, VerbInstall, VerbPreInstall, VerbPostInstall, VerbWake, VerbStop, VerbRelease, VerbExtendHold, VerbClearSkip, VerbAnchorSkip:
 		return true
 	}
 	return false
 }
+
+// hook reports whether the verb sends a hook's command.
+func (v Verb) hook() bool { return v == VerbPreInstall || v == VerbPostInstall }
 
 // Purpose is which of the two services an item belongs to.
 type Purpose string
@@ -145,7 +155,7 @@ type Item struct {
 // busy reports whether the item keeps its run from being finished.
 func (it *Item) busy() bool {
 	switch it.Verb {
-	case VerbScan, VerbInstall, VerbWake, VerbWait, VerbExtendHold:
+	case VerbScan, VerbInstall, VerbPreInstall, VerbPostInstall, VerbWake, VerbWait, VerbExtendHold:
 		return true
 	}
 	return false
@@ -179,13 +189,27 @@ type Send struct {
 	// OverrideList is the S3 URL of the patch list a later ring installs
 	// (InstallOverrideList), or "".
 	OverrideList string
+	// Hook, for a hook's command (Run's Op pre- or post-install), is the
+	// document it runs instead of AWS-RunPatchBaseline.
+	Hook *Hook
+}
+
+// document is the SSM document the command runs.
+func (s *Send) document() string {
+	if s.Hook != nil {
+		return s.Hook.Document
+	}
+	return Document
 }
 
 // Comment is the command's Comment.
 func (s *Send) Comment() string { return s.Run.Comment(s.First) }
 
-// Parameters are AWS-RunPatchBaseline's parameters.
+// Parameters are AWS-RunPatchBaseline's parameters, or a hook's.
 func (s *Send) Parameters() map[string][]string {
+	if s.Hook != nil {
+		return maps.Clone(s.Hook.Parameters)
+	}
 	p := map[string][]string{"Operation": {string(s.Run.Op)}}
 	if s.RebootOption != "" {
 		p["RebootOption"] = []string{s.RebootOption}
@@ -199,7 +223,7 @@ func (s *Send) Parameters() map[string][]string {
 // details describes the command for a plan.
 func (s *Send) details() map[string]string {
 	d := map[string]string{
-		"document":        Document,
+		"document":        s.document(),
 		"operation":       string(s.Run.Op),
 		"comment":         s.Comment(),
 		"chunk":           fmt.Sprintf("%d/%d", s.Chunk, s.Chunks),
@@ -234,7 +258,7 @@ type Plan struct {
 // sent: a reconcile then waits and looks again.
 func (p *Plan) Following() bool {
 	for _, it := range p.Items {
-		if it.following() || it.Verb == VerbScan || it.Verb == VerbInstall {
+		if it.following() || it.Verb == VerbScan || it.Verb == VerbInstall || it.Verb.hook() {
 			return true
 		}
 	}

@@ -27,6 +27,7 @@ type windowPlan struct {
 	nextRun Run
 
 	cands []*Item // instances to patch in the live run
+	posts []*Item // instances to send the post_install step
 
 	// gate is how the gate in front of a ring's opening stands: the live
 	// opening's, else the next one's. Zero for a window that is no ring.
@@ -96,6 +97,7 @@ func (p *Planner) planWindow(pl *Plan, ix *index, w *window, members []Instance,
 	if wp.live {
 		wp.planWaves()
 	}
+	wp.sendPosts()
 }
 
 // add appends an install item of run to the plan.
@@ -147,9 +149,13 @@ func (wp *windowPlan) covered(i Instance, m *Managed, run Run, c cover, woken bo
 		it.Command, it.Woken = c.cmd.ID, woken
 		return true
 	}
+	if c.success() && wp.post(i, m, run, woken) {
+		return true
+	}
 	it := wp.add(i, m, run, VerbResult, "")
 	it.Command, it.Woken = c.cmd.ID, woken
 	it.Outcome = wp.ix.outcome(c, i.ID, instancePlatform(i, m))
+	wp.postOutcome(it.Outcome, run, i.ID)
 	it.Reason = installResultReason(it.Outcome)
 	it.Mark = run.doneMark()
 	return true
@@ -165,6 +171,10 @@ func (wp *windowPlan) liveMember(i Instance, m *Managed) {
 	switch i.State {
 	case stateRunning:
 		if why := unpatchable(m); why != "" {
+			notPatched(why)
+			return
+		}
+		if why := wp.preFailed(i.ID); why != "" {
 			notPatched(why)
 			return
 		}
@@ -258,7 +268,7 @@ func (wp *windowPlan) planWaves() {
 			ids = append(ids, it.Instance.ID)
 		}
 		tmpl.First = true
-		wp.pl.addSends(wp.cands[:k], tmpl)
+		wp.sendInstall(wp.cands[:k], tmpl)
 		for _, it := range wp.cands[k:] {
 			it.Verb, it.Reason = VerbWait, "waiting for the first wave ("+strings.Join(ids, ", ")+") to succeed"
 		}
@@ -301,7 +311,7 @@ func (wp *windowPlan) sendAll(tmpl Send, reason string) {
 		it.Reason = reason
 	}
 	if wp.gate.lists == nil {
-		wp.pl.addSends(wp.cands, tmpl)
+		wp.sendInstall(wp.cands, tmpl)
 		return
 	}
 	wp.sendFrozen(tmpl)

@@ -74,6 +74,6 @@ func (wp *windowPlan) sendFrozen(tmpl Send) {
 		for _, it := range items {
 			it.Reason = strings.TrimSuffix(it.Reason, ".") + "; " + wp.gate.text
 		}
-		wp.pl.addSends(items, t)
+		wp.sendInstall(items, t)
 	}
 }

@@ -19,6 +19,9 @@ type Planner struct {
 	names              []string           // window names as configured, sorted
 	defaultWindow      *window
 	rings              []*ring // in rollout order
+	// documents are the SSM documents opsd's commands run (see
+	// [Config.documents]).
+	documents []string
 }
 
 // window is a compiled patch window.
@@ -88,6 +91,7 @@ func NewPlanner(cfg Config, loc *time.Location) (*Planner, error) {
 		scanMaxConcurrency: cfg.ScanMaxConcurrency,
 		scanMaxErrors:      cfg.ScanMaxErrors,
 		windows:            map[string]*window{},
+		documents:          cfg.documents(),
 	}
 	for name, wc := range cfg.Windows {
 		wc = wc.withDefaults()
@@ -248,7 +252,8 @@ func (p *Planner) needInvocations(o *Observation, now time.Time) []string {
 	}
 	var out []string
 	for _, c := range o.Commands {
-		if !runs[runKey(c.Run)] {
+		base := c.Run.base()
+		if !runs[runKey(base)] {
 			continue
 		}
 		purpose := PurposeInstall
@@ -257,7 +262,7 @@ func (p *Planner) needInvocations(o *Observation, now time.Time) []string {
 		}
 		need := c.First
 		for _, id := range c.InstanceIDs {
-			if i, ok := byID[id]; ok && i.Tags[p.reportedKey(purpose)] != c.Run.doneMark() {
+			if i, ok := byID[id]; ok && i.Tags[p.reportedKey(purpose)] != base.doneMark() {
 				need = true
 			}
 		}

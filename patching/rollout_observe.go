@@ -23,16 +23,22 @@ import (
 func ref(t accounts.Target, id string) string { return t.Account + "/" + t.Region + "/" + id }
 
 // runInvocations reads, in one target, the invocations of the commands
-// opsd sent for run: each instance's final status.
+// opsd sent for run: each instance's final status. An instance whose
+// post-install step failed after its install has that step's failed
+// invocation instead: it counts as a failed install.
 func (s *Service) runInvocations(ctx context.Context, c Clients, run Run, occ occurrence) (map[string]Invocation, error) {
 	ob := observer{c: c, p: s.planner}
 	o := &Observation{}
 	if err := ob.listCommands(ctx, o, occ.Start.Add(-time.Hour)); err != nil {
 		return nil, err
 	}
-	out := map[string]Invocation{}
+	out, posts := map[string]Invocation{}, map[string]Invocation{}
 	for _, cmd := range o.Commands {
-		if !sameRun(cmd.Run, run) {
+		into := out
+		switch {
+		case sameRun(cmd.Run, run.hookRun(opPostInstall)):
+			into = posts
+		case !sameRun(cmd.Run, run):
 			continue
 		}
 		invs, err := ob.invocations(ctx, cmd.ID)
@@ -44,6 +50,11 @@ func (s *Service) runInvocations(ctx context.Context, c Clients, run Run, occ oc
 			if !ok {
 				inv = Invocation{InstanceID: id, Status: cmd.Status}
 			}
+			into[id] = inv
+		}
+	}
+	for id, inv := range posts {
+		if prev, installed := out[id]; installed && prev.Status == "Success" && terminalStatus(inv.Status) && inv.Status != "Success" {
 			out[id] = inv
 		}
 	}

@@ -77,8 +77,9 @@ func (r Run) Comment(first bool) string {
 	return c
 }
 
-// parseComment reads a Comment that [Run.Comment] wrote; ok is false for
-// any other comment.
+// parseComment reads a Comment that [Run.Comment] wrote, a hook's too
+// ("opsd pre-install default 2026-11-29T01:00Z"); ok is false for any
+// other comment.
 func parseComment(s string) (r Run, first bool, ok bool) {
 	f := strings.Fields(s)
 	if len(f) < 3 || f[0] != commentPrefix {
@@ -97,6 +98,12 @@ func parseComment(s string) (r Run, first bool, ok bool) {
 			return Run{}, false, false
 		}
 		return Run{Op: OpInstall, Window: f[2], Start: at}, len(f) == 5, true
+	case (f[1] == string(opPreInstall) || f[1] == string(opPostInstall)) && len(f) == 4:
+		at, err := time.Parse(stampLayout, f[3])
+		if err != nil {
+			return Run{}, false, false
+		}
+		return Run{Op: Operation(f[1]), Window: f[2], Start: at}, false, true
 	}
 	return Run{}, false, false
 }

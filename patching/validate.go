@@ -140,6 +140,8 @@ func (w Window) validate(path string) []error {
 	if w.WakeStopped && w.Duration > 0 && w.OnlineTimeout >= w.Duration+w.WakeBefore {
 		add("online_timeout", "%s leaves no time to patch in a window of %s started %s early", w.OnlineTimeout, w.Duration, w.WakeBefore)
 	}
+	errs = append(errs, validateHook(path+".pre_install", w.PreInstall)...)
+	errs = append(errs, validateHook(path+".post_install", w.PostInstall)...)
 	return errs
 }
 
