@@ -65,5 +65,8 @@ func ranCollectors(inv *Inventory) int {
 	if inv.RestoreTests.Since.IsZero() {
 		n--
 	}
+	if !inv.MonitorCoverage.On {
+		n--
+	}
 	return n
 }

@@ -793,6 +793,7 @@ func (w *world) service(rec notify.Notifier) (*Service, func() []string) {
 		},
 		FanOut:   accounts.FanOut{Limit: 1},
 		Notifier: rec,
+		Clients:  w.monitoredClients,
 	})
 	w.check(err, "new service")
 	return svc, func() []string {

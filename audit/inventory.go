@@ -3,8 +3,6 @@ package audit
 import (
 	"slices"
 	"sort"
-
-	"github.com/opsd-dev/opsd/monitor"
 )
 
 // Kind is a kind of resource the checks look at.
@@ -172,7 +170,7 @@ type Inventory struct {
 	// RestoreTests are the restore testing plans and restore jobs.
 	RestoreTests RestoreTests
 	// MonitorCoverage is the monitor service's coverage per application.
-	MonitorCoverage []monitor.Coverage
+	MonitorCoverage MonitorCoverage
 
 	// Failed holds the collectors that could not list their resources
 	// here, with why. Their checks are reported as not assessed, never

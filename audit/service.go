@@ -105,7 +105,9 @@ func (s *Service) Assess(ctx context.Context, now time.Time) (*Report, []error) 
 	}
 	results, targetErrs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) (result, error) {
 		c := s.deps.Clients(t.Config)
-		c.MonitorCoverage = s.monitorCoverage(t, now)
+		if m := s.monitorCoverage(t, now); m != nil {
+			c.MonitorCoverage = m
+		}
 		inv := collect(ctx, c, t, s.cfg.Concurrency, s.cfg.RestoreTests.since(now))
 		rules := *s.rules
 		rules.Now = now

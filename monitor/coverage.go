@@ -7,8 +7,9 @@ import (
 	"strings"
 )
 
-// noApplication stands for instances without an Application tag.
-const noApplication = "(none)"
+// NoApplication is the application of the coverage of instances without
+// the application tag.
+const NoApplication = "(none)"
 
 // Coverage is how far monitoring reaches over one application's EC2
 // instances in one account and region: how many are in scope, how many
@@ -101,7 +102,7 @@ func measureCoverage(account, region string, obs *Observation, es []expectation,
 	}
 	byApp := map[string]*Coverage{}
 	for _, e := range es {
-		app := cmp.Or(e.r.Tags[appTag], noApplication)
+		app := cmp.Or(e.r.Tags[appTag], NoApplication)
 		cv := byApp[app]
 		if cv == nil {
 			cv = &Coverage{Account: account, Region: region, Application: app}
