@@ -10,6 +10,7 @@ import (
 
 	"github.com/opsd-dev/opsd/audit"
 	"github.com/opsd-dev/opsd/backup"
+	"github.com/opsd-dev/opsd/monitor"
 	"github.com/opsd-dev/opsd/reconcile"
 	"github.com/opsd-dev/opsd/scheduler"
 )
@@ -65,6 +66,8 @@ type view struct {
 	Audit       auditSummary
 	// Restores are backup's restore test evidence, per application.
 	Restores []restoreRow
+	// Coverage is monitor's coverage, per account, region and application.
+	Coverage []coverageRow
 	Chart    chart
 	Version  string
 }
@@ -132,6 +135,9 @@ func (src Source) view(r *http.Request) view {
 		}
 		if res.Service == backup.ServiceName {
 			v.Restores = restoreRows(res, show)
+		}
+		if res.Service == monitor.ServiceName {
+			v.Coverage = coverageRows(res)
 		}
 		for _, a := range res.Actions {
 			if pending(a) {

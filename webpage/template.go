@@ -65,6 +65,6 @@ svg .on{fill:#2e7d32} svg .off{fill:#90a4ae} svg text{font-size:11px;fill:#555}
 {{range .Audit.Apps}}<tr><td>{{.Name}}</td><td>{{.Failing}}</td><td>{{.Pillars}}</td><td><a href="{{.Link}}">{{.Name}} in the report</a></td></tr>
 {{else}}<tr><td colspan="4">Nothing fails.</td></tr>{{end}}
 </table>{{end}}
-` + restoreTemplate + `<p class="muted">opsd {{.Version}} · <a href="/status">/status</a> · <a href="/report">/report</a> · <a href="/metrics">/metrics</a></p>
+` + restoreTemplate + coverageTemplate + `<p class="muted">opsd {{.Version}} · <a href="/status">/status</a> · <a href="/report">/report</a> · <a href="/metrics">/metrics</a></p>
 </body></html>
 `))
