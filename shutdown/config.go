@@ -52,6 +52,8 @@ import (
 //	      periods:
 //	        - {days: mon-thu, off: "19:00", on: "07:00"}   # each of those nights
 //	        - {off: "fri 19:00", on: "mon 07:00"}          # the weekend
+//	        # also: monthdays (1-15, L, 15W, 1/7), months (jan-mar, */2), days mon#1 or friL,
+//	        # only off or only on (left as it is before that time), neither (off all day)
 //	    weekend:
 //	      periods:
 //	        - {off: "fri 19:00", on: "mon 07:00"}
@@ -174,7 +176,9 @@ type Schedule struct {
 	Periods []Period `koanf:"periods"`
 }
 
-// Period is one weekly off period, in local wall-clock time.
+// Period is one off period, in local wall-clock time. An opsd period says
+// when a resource is off (an Instance Scheduler period says when it runs);
+// its parts parse and match as Instance Scheduler's do.
 //
 // Off is when the period starts and On when it ends, each "HH:MM" (24-hour)
 // or "DAY HH:MM" (day mon, tue, wed, thu, fri, sat or sun). The period
@@ -183,8 +187,9 @@ type Schedule struct {
 // crossing midnight), up to a week later when On names a day.
 //
 // When Off has no day, Days lists the days the period starts on: a day
-// ("mon"), a range ("mon-thu"; "fri-mon" wraps through the weekend) or
-// several ("mon,wed" or a YAML list). When Off names its day, Days is
+// ("mon"), a range ("mon-thu"; "fri-mon" wraps through the weekend),
+// several ("mon,wed" or a YAML list), the nth weekday of the month
+// ("mon#1", 1 to 5) or the last ("friL"). When Off names its day, Days is
 // empty. So "off 19:00–07:00 Monday to Thursday nights and Friday 19:00 to
 // Monday 07:00" is:
 //
@@ -192,10 +197,35 @@ type Schedule struct {
 //	  - {days: mon-thu, off: "19:00", on: "07:00"}
 //	  - {off: "fri 19:00", on: "mon 07:00"}
 //
+// Monthdays ("1-15", "1,15", "L" the last day, "15W" the weekday nearest
+// the 15th, "1/7" every 7th day from the 1st) and Months ("jan-mar",
+// "1,6,12", "*/2") narrow the days further: a period applies on a day when
+// every part it names matches. A step is the whole number after the
+// slash ("5/14" is the 5th and the 19th).
+//
+// A period with Off alone is one-sided: on its days the resource is left
+// as it is (neither stopped nor started) from midnight until Off, then off
+// until midnight. With On alone it is left as it is from midnight until
+// On. A period with neither is off all day on its days: that is the form
+// of an all-day off period ({days: sat-sun}, or {monthdays: L}).
+//
+// A schedule is off where any of its periods is off, else left as it is
+// where one says so, else on. Where periods touch they merge, and a
+// one-minute gap between two off periods is bridged ("00:00" to "23:59"
+// followed by a period from "00:00" is one off period).
+//
 // Quote times in YAML.
 type Period struct {
-	// Days the period starts on when Off has no day.
+	// Days the period starts on when Off has no day: weekdays, ranges,
+	// "mon#1" (the first Monday of the month) and "friL" (the last
+	// Friday).
 	Days []string `koanf:"days"`
+	// Monthdays the period starts on: "1-15", "1,15", "L" (the last day),
+	// "15W" (the weekday nearest the 15th), "1/7" (every 7th day from the
+	// 1st).
+	Monthdays []string `koanf:"monthdays"`
+	// Months the period starts in: "jan-mar", "1,6,12", "*/2".
+	Months []string `koanf:"months"`
 	// Off is when the period starts: "HH:MM" or "DAY HH:MM".
 	Off string `koanf:"off"`
 	// On is when the period ends: "HH:MM" or "DAY HH:MM".

@@ -184,9 +184,27 @@ func TestValidateReportsEveryProblemWithItsPath(t *testing.T) {
 		{"off equals on", func(c *Config) {
 			c.Schedules["office"] = Schedule{Periods: []Period{{Days: []string{"mon"}, Off: "19:00", On: "19:00"}}}
 		}, []string{`shutdown.schedules.office.periods[0]: off and on are the same time ("19:00", "19:00")`}},
-		{"missing on", func(c *Config) {
-			c.Schedules["office"] = Schedule{Periods: []Period{{Days: []string{"mon"}, Off: "19:00"}}}
-		}, []string{`shutdown.schedules.office.periods[0].on: is required (HH:MM or DAY HH:MM)`}},
+		{"period names nothing", func(c *Config) {
+			c.Schedules["office"] = Schedule{Periods: []Period{{}}}
+		}, []string{`shutdown.schedules.office.periods[0]: names nothing: give off and on times, or the days (days, monthdays, months) it is off all day`}},
+		{"one-sided on at midnight", func(c *Config) {
+			c.Schedules["office"] = Schedule{Periods: []Period{{Days: []string{"mon"}, On: "00:00"}}}
+		}, []string{`shutdown.schedules.office.periods[0].on: "00:00" with no off leaves nothing to do: the period is left as it is from midnight until on`}},
+		{"bad monthdays and months", func(c *Config) {
+			c.Schedules["office"] = Schedule{Periods: []Period{{Monthdays: []string{"0-15"}, Months: []string{"jan-foo"}, Off: "19:00", On: "07:00"}}}
+		}, []string{
+			`shutdown.schedules.office.periods[0].monthdays: "0-15" is not a day of the month, a range or a step (1-31, L for the last day, 15W for the weekday nearest the 15th; e.g. 1-15, 1,15, 1/7): "0-15" is not a range`,
+			`shutdown.schedules.office.periods[0].months: "jan-foo" is not a month, a range or a step (1-12 or jan-dec; e.g. jan-mar, 1,6,12, */2): "jan-foo" is not a range`,
+		}},
+		{"bad nth weekday", func(c *Config) {
+			c.Schedules["office"] = Schedule{Periods: []Period{{Days: []string{"mon#6"}}}}
+		}, []string{`shutdown.schedules.office.periods[0].days: "mon#6" is not an nth weekday (mon#1 for the first Monday of the month to mon#5, friL for the last Friday)`}},
+		{"period matching no day", func(c *Config) {
+			c.Schedules["office"] = Schedule{Periods: []Period{{Monthdays: []string{"30-31"}, Months: []string{"feb"}}}}
+		}, []string{`shutdown.schedules.office.periods[0]: matches no day (days "", monthdays "30-31", months "feb" never fall together)`}},
+		{"every day off", func(c *Config) {
+			c.Schedules["office"] = Schedule{Periods: []Period{{Monthdays: []string{"1-15"}}, {Monthdays: []string{"16-L"}}}}
+		}, []string{`shutdown.schedules.office.periods: the periods cover every day, so nothing would ever be started`}},
 		{"no periods", func(c *Config) { c.Schedules["office"] = Schedule{} },
 			[]string{`shutdown.schedules.office.periods: a schedule needs at least one off period`}},
 		{"whole week off", func(c *Config) {

@@ -106,6 +106,12 @@ const (
 	// CauseOverrideExpired: the override's time has passed and the
 	// schedule asks for nothing: remove the tag.
 	CauseOverrideExpired
+	// CauseKeepRunning: before the only time of a one-sided period,
+	// running: left running (neither stopped nor started).
+	CauseKeepRunning
+	// CauseKeepStopped: before the only time of a one-sided period,
+	// stopped: left stopped.
+	CauseKeepStopped
 )
 
 // Decision is what the service does to one resource now, and why.
@@ -124,8 +130,8 @@ type Decision struct {
 	// Unrecorded is set when Marker is a LastStop read from a LastStopping
 	// marker: opsd stopped the resource but never recorded it.
 	Unrecorded bool
-	// Window is the schedule's current off or on period; zero when no
-	// schedule was evaluated.
+	// Window is the schedule's current off, as-is or on period; zero when
+	// no schedule was evaluated.
 	Window Window
 	// Now is the time decided at.
 	Now time.Time

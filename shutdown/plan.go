@@ -37,6 +37,8 @@ const startSlack = 15 * time.Minute
 //     the resource up, off-until keeps it down; once the time has passed
 //     the tag is removed and the schedule applies again. A tag that cannot
 //     be read is reported, and the resource neither stopped nor started.
+//   - Before the only time of a one-sided period: left as it is, running
+//     or stopped.
 //   - Pending or stopping: nothing until it settles.
 //   - Tags with problems, production, other environments: reported, never
 //     acted on.
@@ -85,9 +87,12 @@ func (p *Planner) Decide(o Observation, now time.Time) Decision {
 	case ov.Set():
 		d.Override, d.ClearOverride = ov, true
 	}
-	if d.Window.Off {
+	switch {
+	case d.Window.Off:
 		d = d.decideOff()
-	} else {
+	case d.Window.Keep:
+		d = d.decideKeep()
+	default:
 		d = d.decideOn()
 	}
 	if d.ClearOverride && d.Action == ActionNone {
@@ -127,6 +132,15 @@ func (d Decision) decideOff() Decision {
 		return d.with(ActionMark, CauseStartedOutside)
 	}
 	return d.with(ActionStop, CauseOffPeriod)
+}
+
+// decideKeep leaves the resource as it is: a one-sided period says
+// neither stop nor start before its only time.
+func (d Decision) decideKeep() Decision {
+	if d.Observation.State == StateStopped {
+		return d.with(ActionNone, CauseKeepStopped)
+	}
+	return d.with(ActionNone, CauseKeepRunning)
 }
 
 // startedThisPeriod reports whether the resource's start time, when known,

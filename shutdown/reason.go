@@ -98,6 +98,10 @@ func (d Decision) reason() string {
 		return fmt.Sprintf("%s; tag %s keeps it down until %s: stopping it", period, d.Override.Key, d.local(d.Override.Until))
 	case CauseOffUntil:
 		return fmt.Sprintf("%s; kept down until %s by tag %s", period, d.local(d.Override.Until), d.Override.Key)
+	case CauseKeepRunning:
+		return period + "; running: left running (the period neither stops nor starts it)"
+	case CauseKeepStopped:
+		return period + "; stopped: left stopped (the period neither stops nor starts it)"
 	case CauseOverrideExpired:
 		return fmt.Sprintf("%s; tag %s=%s passed at %s: removed, the schedule applies again", period, d.Override.Key, d.Override.Value, d.local(d.Override.Until))
 	}
@@ -110,10 +114,7 @@ func (d Decision) Period() string {
 	if d.tt == nil {
 		return ""
 	}
-	state := "on"
-	if d.Window.Off {
-		state = "off"
-	}
+	state := d.Window.State()
 	w := d.Window
 	layout := "Mon 15:04"
 	if w.Start.IsZero() || w.End.IsZero() || w.End.Sub(w.Start) >= 6*24*time.Hour {
@@ -142,7 +143,7 @@ func (d Decision) nextOff() string {
 	if d.Window.End.IsZero() {
 		return "the next off period"
 	}
-	at, _ := d.tt.NextTransition(d.Window.End)
+	at := d.tt.NextOff(d.Window.End)
 	if at.IsZero() {
 		return "the next off period"
 	}
@@ -165,7 +166,7 @@ func (d Decision) local(t time.Time) string {
 // details for `opsd plan --json`: kind, state, name (the Name tag, when it
 // is not the id), environment, application and team_email (its owner's
 // tags, when it has them), schedule,
-// schedule_state (off or on), desired, period_start and period_end;
+// schedule_state (off, as-is or on), desired, period_start and period_end;
 // last_action and last_action_at, opsd's marker as the resource's tags
 // hold it now, only when they hold one; records, the marker opsd writes
 // once the action is done.
@@ -211,10 +212,7 @@ func (d Decision) AsAction() reconcile.Action {
 	if d.tt != nil {
 		a.Details["schedule"] = d.tt.name
 		a.Details["timezone"] = d.tt.loc.String()
-		a.Details["schedule_state"] = "on"
-		if d.Window.Off {
-			a.Details["schedule_state"] = "off"
-		}
+		a.Details["schedule_state"] = d.Window.State()
 		if !d.Window.Start.IsZero() {
 			a.Details["period_start"] = d.Window.Start.In(d.tt.loc).Format(time.RFC3339)
 		}

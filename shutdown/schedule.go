@@ -8,7 +8,8 @@ import (
 )
 
 // Timetable is a compiled [Schedule]: it answers whether a resource is
-// meant to be off at an instant and when that state began and ends.
+// meant to be off at an instant, left as it is, or on, and when that state
+// began and ends.
 //
 // Periods are local wall-clock times in the timetable's timezone, so they
 // follow daylight saving: "19:00" is 19:00 on the local clock in winter
@@ -18,24 +19,45 @@ import (
 // two times the clock reads it, and the state holds through the repeat.
 // Holidays are off from local midnight to the next local midnight.
 //
+// The state is the union of the periods: off where any period is off, else
+// left as it is where a one-sided period says so, else on. A one-minute
+// gap between two off stretches (a period that ends at 23:59 and one that
+// begins at 00:00) is bridged: the resource stays off through it.
+//
 // A Timetable is immutable and safe for concurrent use; its methods do not
 // allocate.
 type Timetable struct {
 	name     string
 	loc      *time.Location
-	week     week
+	set      periodSet
 	holidays []int32 // day numbers, ascending
+	cal      *offCalendar
 }
 
 // Window is the stretch of time a timetable's state is constant: an off
-// period (holidays included) or the on period between two off periods.
+// period (holidays included), a stretch in which a resource is left as it
+// is, or the on period between them.
 type Window struct {
-	// Off is the state through the window.
+	// Off is set through an off period.
 	Off bool
+	// Keep is set where a one-sided period leaves the resource as it is:
+	// neither stopped nor started. Off is then false.
+	Keep bool
 	// Start is when the state began; zero when it never changed.
 	Start time.Time
 	// End is when the state next changes; zero when it never does.
 	End time.Time
+}
+
+// State names the window's state: "off", "as-is" or "on".
+func (w Window) State() string {
+	switch {
+	case w.Off:
+		return "off"
+	case w.Keep:
+		return "as-is"
+	}
+	return "on"
 }
 
 // NewTimetable compiles s, called name. An empty s.Timezone means loc.
@@ -73,8 +95,8 @@ func NewTimetable(name string, s Schedule, loc *time.Location, holidays []Date) 
 
 // newTimetable returns a timetable from parts already checked; holidays
 // are sorted day numbers.
-func newTimetable(name string, loc *time.Location, w week, holidays []int32) *Timetable {
-	return &Timetable{name: name, loc: loc, week: w, holidays: holidays}
+func newTimetable(name string, loc *time.Location, set periodSet, holidays []int32) *Timetable {
+	return &Timetable{name: name, loc: loc, set: set, holidays: holidays}
 }
 
 // Name is the schedule's name.
@@ -86,40 +108,61 @@ func (tt *Timetable) Location() *time.Location { return tt.loc }
 // Off reports whether a resource on this schedule is meant to be off at t.
 func (tt *Timetable) Off(t time.Time) bool {
 	day, minute := splitLocal(tt.wall(t))
-	return tt.offAt(day, minute)
+	return tt.stateAt(day, minute) == phaseOff
 }
 
-// LastTransition returns when the state at t began and what it is: the
-// latest instant at or before t at which the schedule turned off (off
-// true) or on. at is zero when the state has never changed.
+// LastTransition returns when the state at t began and whether it is off:
+// the latest instant at or before t at which the state changed. at is zero
+// when the state has never changed.
 func (tt *Timetable) LastTransition(t time.Time) (at time.Time, off bool) {
 	day, minute := splitLocal(tt.wall(t))
-	off = tt.offAt(day, minute)
-	if d, m, ok := tt.lastChange(day, minute, off); ok {
+	cur := tt.stateAt(day, minute)
+	if d, m, ok := tt.lastChange(day, minute, cur); ok {
 		at = tt.instant(d*secondsPerDay + int64(m)*60)
 	}
-	return at, off
+	return at, cur == phaseOff
 }
 
 // NextTransition returns the first instant after t at which the state
-// changes, and the state it changes to. at is zero when it never does.
+// changes, and whether the state it changes to is off. at is zero when it
+// never does.
 func (tt *Timetable) NextTransition(t time.Time) (at time.Time, off bool) {
 	day, minute := splitLocal(tt.wall(t))
-	cur := tt.offAt(day, minute)
-	if d, m, ok := tt.nextChange(day, minute, cur); ok {
-		at = tt.instant(d*secondsPerDay + int64(m)*60)
+	cur := tt.stateAt(day, minute)
+	d, m, ok := tt.nextChange(day, minute, cur)
+	if !ok {
+		return time.Time{}, cur != phaseOff
 	}
-	return at, !cur
+	return tt.instant(d*secondsPerDay + int64(m)*60), tt.stateAt(d, m) == phaseOff
+}
+
+// NextOff returns the first instant after t at which an off period
+// begins; zero when none does.
+func (tt *Timetable) NextOff(t time.Time) time.Time {
+	day, minute := splitLocal(tt.wall(t))
+	cur := tt.stateAt(day, minute)
+	for range 4 {
+		d, m, ok := tt.nextChange(day, minute, cur)
+		if !ok {
+			return time.Time{}
+		}
+		day, minute, cur = d, m, tt.stateAt(d, m)
+		if cur == phaseOff {
+			return tt.instant(d*secondsPerDay + int64(m)*60)
+		}
+	}
+	return time.Time{}
 }
 
 // Window returns the window of constant state that contains t.
 func (tt *Timetable) Window(t time.Time) Window {
 	day, minute := splitLocal(tt.wall(t))
-	w := Window{Off: tt.offAt(day, minute)}
-	if d, m, ok := tt.lastChange(day, minute, w.Off); ok {
+	cur := tt.stateAt(day, minute)
+	w := Window{Off: cur == phaseOff, Keep: cur == phaseKeep}
+	if d, m, ok := tt.lastChange(day, minute, cur); ok {
 		w.Start = tt.instant(d*secondsPerDay + int64(m)*60)
 	}
-	if d, m, ok := tt.nextChange(day, minute, w.Off); ok {
+	if d, m, ok := tt.nextChange(day, minute, cur); ok {
 		w.End = tt.instant(d*secondsPerDay + int64(m)*60)
 	}
 	return w
@@ -183,86 +226,4 @@ func splitLocal(local int64) (day int64, minute int) {
 func weekdayOf(day int64) int {
 	// 1970-01-01 was a Thursday.
 	return int(((day+3)%7 + 7) % 7)
-}
-
-func (tt *Timetable) holiday(day int64) bool {
-	if len(tt.holidays) == 0 {
-		return false
-	}
-	_, found := slices.BinarySearch(tt.holidays, int32(day))
-	return found
-}
-
-// offAt is the state at a minute of a day.
-func (tt *Timetable) offAt(day int64, minute int) bool {
-	if tt.holiday(day) {
-		return true
-	}
-	p := &tt.week[weekdayOf(day)]
-	off := p.startOff
-	for _, e := range p.edges {
-		if int(e) > minute {
-			break
-		}
-		off = !off
-	}
-	return off
-}
-
-func (tt *Timetable) startOff(day int64) bool {
-	return tt.holiday(day) || tt.week[weekdayOf(day)].startOff
-}
-
-func (tt *Timetable) endOff(day int64) bool {
-	return tt.holiday(day) || tt.week[weekdayOf(day)].endOff
-}
-
-// scanLimit bounds how many days a search for a change looks through. A
-// compiled week is neither off all week nor on all week, so a run of days
-// without a change is at most seven on days, or off days in which every
-// weekday that has on time falls on a holiday: fewer than seven days per
-// holiday, plus six.
-func (tt *Timetable) scanLimit() int { return 7*(len(tt.holidays)+1) + 2 }
-
-// lastChange finds the latest change at or before the minute of day, whose
-// state is cur: the day and minute the state became cur.
-func (tt *Timetable) lastChange(day int64, minute int, cur bool) (int64, int, bool) {
-	upper := minute
-	for range tt.scanLimit() {
-		if !tt.holiday(day) {
-			edges := tt.week[weekdayOf(day)].edges
-			for j := len(edges) - 1; j >= 0; j-- {
-				if int(edges[j]) <= upper {
-					return day, int(edges[j]), true
-				}
-			}
-		}
-		if tt.endOff(day-1) != cur {
-			return day, 0, true
-		}
-		day--
-		upper = minutesPerDay - 1
-	}
-	return 0, 0, false
-}
-
-// nextChange finds the first change after the minute of day, whose state
-// is cur.
-func (tt *Timetable) nextChange(day int64, minute int, cur bool) (int64, int, bool) {
-	lower := minute
-	for range tt.scanLimit() {
-		if !tt.holiday(day) {
-			for _, e := range tt.week[weekdayOf(day)].edges {
-				if int(e) > lower {
-					return day, int(e), true
-				}
-			}
-		}
-		if tt.startOff(day+1) != cur {
-			return day + 1, 0, true
-		}
-		day++
-		lower = -1
-	}
-	return 0, 0, false
 }
