@@ -49,6 +49,8 @@ import (
 //	  schedules:                     # off periods; everything else is on
 //	    default:
 //	      timezone: ""               # IANA name; empty = the top-level timezone
+//	      holidays_ical: ""          # this schedule's own calendar, besides shutdown.holidays_ical
+//	      uk_bank_holidays: []       # this schedule's own regions, besides shutdown.uk_bank_holidays
 //	      periods:
 //	        - {days: mon-thu, off: "19:00", on: "07:00"}   # each of those nights
 //	        - {off: "fri 19:00", on: "mon 07:00"}          # the weekend
@@ -59,6 +61,8 @@ import (
 //	        - {off: "fri 19:00", on: "mon 07:00"}
 //	  holidays: []                   # YYYY-MM-DD: off all day (each schedule's local date)
 //	  holidays_file: ""              # one YYYY-MM-DD per line, # comments
+//	  holidays_ical: ""              # iCalendar file or s3://bucket/key: its events keep every schedule off
+//	  uk_bank_holidays: []           # england-and-wales, scotland, northern-ireland: off on their bank holidays
 //	  hibernate: false               # hibernate EC2 instances that support it
 //	  stop_instance_store: false     # stop EC2 instances with instance store volumes too (their data is lost)
 //	  rds_restop: true               # stop again a database AWS restarted after 7 days stopped
@@ -97,6 +101,15 @@ type Config struct {
 	// HolidaysFile is a file of more holidays: one date a line; blank lines
 	// and text after # are ignored.
 	HolidaysFile string `koanf:"holidays_file"`
+	// HolidaysICal is an iCalendar (RFC 5545) file, or an S3 object
+	// (s3://bucket/key) read with opsd's role, whose events keep every
+	// schedule off: all-day events all day, timed events for their span,
+	// recurring events (RRULE, RDATE, EXDATE) at each occurrence.
+	HolidaysICal string `koanf:"holidays_ical"`
+	// UKBankHolidays are the UK bank holiday regions whose bank holidays
+	// keep every schedule off all day: england-and-wales, scotland,
+	// northern-ireland. None by default.
+	UKBankHolidays []string `koanf:"uk_bank_holidays"`
 	// Hibernate hibernates EC2 instances configured for it instead of
 	// stopping them.
 	Hibernate bool `koanf:"hibernate"`
@@ -174,6 +187,12 @@ type Schedule struct {
 	Timezone string `koanf:"timezone"`
 	// Periods are the off periods; where they overlap or touch they merge.
 	Periods []Period `koanf:"periods"`
+	// HolidaysICal is an iCalendar file or s3://bucket/key whose events
+	// keep this schedule off, besides the service's own.
+	HolidaysICal string `koanf:"holidays_ical"`
+	// UKBankHolidays are UK bank holiday regions whose bank holidays keep
+	// this schedule off, besides the service's own.
+	UKBankHolidays []string `koanf:"uk_bank_holidays"`
 }
 
 // Period is one off period, in local wall-clock time. An opsd period says

@@ -19,6 +19,9 @@ type Planner struct {
 	names      []string
 	timetables map[string]*Timetable
 	restop     bool
+	// specs are the compiled schedules, from which timetables are built
+	// again once their S3 calendars are read (see [Planner.WithCalendars]).
+	specs map[string]*scheduleSpec
 }
 
 // NewPlanner compiles c. Schedules that name no timezone use loc (the
@@ -42,23 +45,17 @@ func NewPlanner(c Config, loc *time.Location) (*Planner, error) {
 		names:        scheduleNames(c.Schedules),
 		timetables:   make(map[string]*Timetable, len(c.Schedules)),
 		restop:       c.RDSRestop,
+		specs:        make(map[string]*scheduleSpec, len(c.Schedules)),
 	}
 	p.defaultName, _ = findSchedule(c.Schedules, c.DefaultSchedule)
 	p.weekend, _ = findSchedule(c.Schedules, c.WeekendSchedule)
 	for _, name := range p.names {
-		s := c.Schedules[name]
-		tz := loc
-		if s.Timezone != "" {
-			var err error
-			if tz, err = time.LoadLocation(s.Timezone); err != nil {
-				return nil, fmt.Errorf("compile shutdown schedule %s: load timezone %q: %w", name, s.Timezone, err)
-			}
-		}
-		w, errs := compileWeek("shutdown.schedules."+name, s.Periods)
+		sp, errs := c.compileSchedule("shutdown", name, c.Schedules[name], loc, holidays)
 		if len(errs) > 0 {
 			return nil, fmt.Errorf("compile shutdown schedule %s: %w", name, errors.Join(errs...))
 		}
-		p.timetables[name] = newTimetable(name, tz, w, holidays)
+		p.specs[name] = sp
+		p.timetables[name] = sp.timetable(nil)
 	}
 	return p, nil
 }

@@ -109,7 +109,8 @@ func (d Decision) reason() string {
 }
 
 // Period names the schedule's current period, e.g. "off period default
-// (Tue 19:00 → Wed 07:00 Europe/London)"; "" when no schedule applies.
+// (Tue 19:00 → Wed 07:00 Europe/London)", and the holiday or calendar
+// event that keeps it off ("…: Boxing Day"); "" when no schedule applies.
 func (d Decision) Period() string {
 	if d.tt == nil {
 		return ""
@@ -127,7 +128,18 @@ func (d Decision) Period() string {
 	if !w.End.IsZero() {
 		to = w.End.In(d.tt.loc).Format(layout)
 	}
-	return fmt.Sprintf("%s period %s (%s → %s %s)", state, d.tt.name, from, to, d.tt.loc)
+	s := fmt.Sprintf("%s period %s (%s → %s %s)", state, d.tt.name, from, to, d.tt.loc)
+	switch {
+	case w.Off:
+		if why := d.tt.OffFor(d.Now); why != "" {
+			s += ": " + why
+		}
+	case w.Keep:
+		if u := d.tt.Unread(); u != "" {
+			s += ": calendar " + u + " could not be read, so what it keeps off is not known"
+		}
+	}
+	return s
 }
 
 func (d Decision) catchUp() string {

@@ -61,22 +61,15 @@ func (w Window) State() string {
 }
 
 // NewTimetable compiles s, called name. An empty s.Timezone means loc.
-// holidays are YYYY-MM-DD dates on which the timetable is off all day.
+// holidays are YYYY-MM-DD dates on which the timetable is off all day;
+// s's iCalendar file and UK bank holidays count too (an s3:// calendar is
+// not read: see [Planner.WithCalendars]).
 func NewTimetable(name string, s Schedule, loc *time.Location, holidays []Date) (*Timetable, error) {
 	path := "schedules." + name
 	var errs []error
-	tz := loc
-	if s.Timezone != "" {
-		var err error
-		if tz, err = time.LoadLocation(s.Timezone); err != nil {
-			errs = append(errs, fmt.Errorf("%s: load timezone %q: %w", path, s.Timezone, err))
-		}
-	}
-	if tz == nil && len(errs) == 0 {
+	if loc == nil && s.Timezone == "" {
 		errs = append(errs, fmt.Errorf("%s: no timezone: the schedule names none and no default was given", path))
 	}
-	w, weekErrs := compileWeek(path, s.Periods)
-	errs = append(errs, weekErrs...)
 	days := make([]int32, 0, len(holidays))
 	for _, h := range holidays {
 		d, err := parseDate(string(h))
@@ -86,11 +79,13 @@ func NewTimetable(name string, s Schedule, loc *time.Location, holidays []Date) 
 		}
 		days = append(days, d)
 	}
+	slices.Sort(days)
+	sp, specErrs := Config{}.compileSchedule("", name, s, loc, slices.Compact(days))
+	errs = append(errs, specErrs...)
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	slices.Sort(days)
-	return newTimetable(name, tz, w, slices.Compact(days)), nil
+	return sp.timetable(nil), nil
 }
 
 // newTimetable returns a timetable from parts already checked; holidays

@@ -49,6 +49,9 @@ func (tt *Timetable) rawAt(day int64, minute int) (off, keep bool) {
 			keep = true
 		}
 	}
+	if tt.cal != nil && tt.cal.keepAll() {
+		keep = true
+	}
 	return false, keep
 }
 
@@ -102,6 +105,9 @@ func (tt *Timetable) states(day int64) (off, keep dayBits) {
 				off.setRange(from, to)
 			}
 		}
+	}
+	if tt.cal != nil && tt.cal.keepAll() {
+		keep.setRange(0, minutesPerDay)
 	}
 	before, _ := tt.rawAt(day-1, minutesPerDay-1)
 	after, _ := tt.rawAt(day+1, 0)

@@ -18,7 +18,8 @@ func fieldErrorf(path, format string, args ...any) error {
 
 // Validate returns every problem in c, or nil. Each error is a *FieldError
 // whose path starts with path, the section's own key ("shutdown"). It reads
-// no file except the holidays file, which must exist and parse; the cron
+// no file except the holidays file and iCalendar files, which must exist
+// and parse (an s3:// calendar is read at run time); the cron
 // expression in Schedule is left to the caller that runs jobs.
 func (c Config) Validate(path string) []error {
 	var errs []error
@@ -84,15 +85,14 @@ func (c Config) validateSchedules(path string) []error {
 		if i > 0 && strings.EqualFold(names[i-1], name) {
 			errs = append(errs, fieldErrorf(p, "has the same name as %s.schedules.%s (names are matched case-insensitively)", path, names[i-1]))
 		}
-		s := c.Schedules[name]
-		if s.Timezone != "" {
-			if _, err := time.LoadLocation(s.Timezone); err != nil {
-				errs = append(errs, fieldErrorf(p+".timezone", "%q is not an IANA timezone (e.g. Europe/London): %w", s.Timezone, err))
-			}
-		}
-		_, weekErrs := compileWeek(p, s.Periods)
-		errs = append(errs, weekErrs...)
+		_, scheduleErrs := c.compileSchedule(path, name, c.Schedules[name], time.UTC, nil)
+		errs = append(errs, scheduleErrs...)
 	}
+	if _, _, err := loadICalSource(c.HolidaysICal, time.UTC); err != nil {
+		errs = append(errs, &FieldError{Path: path + ".holidays_ical", Err: err})
+	}
+	_, bankErrs := parseUKRegions(path+".uk_bank_holidays", c.UKBankHolidays)
+	errs = append(errs, bankErrs...)
 	return errs
 }
 
