@@ -72,7 +72,7 @@ func TestPeriodPartsMatchInstanceSchedulersMeaning(t *testing.T) {
 			[]string{"2026-03-01", "2026-03-08", "2026-03-15", "2026-03-22", "2026-03-29"}},
 		{"monthdays 5/14: the whole step, 14 (not its last digit)", Period{Monthdays: []string{"5/14"}}, "2026-03-01", "2026-03-31",
 			[]string{"2026-03-05", "2026-03-19"}},
-		{"monthdays 20-L", Period{Monthdays: []string{"27-L"}}, "2026-02-01", "2026-03-01",
+		{"monthdays 27-L", Period{Monthdays: []string{"27-L"}}, "2026-02-01", "2026-03-01",
 			[]string{"2026-02-27", "2026-02-28"}},
 		{"months jan-mar", Period{Monthdays: []string{"1"}, Months: []string{"jan-mar"}}, "2026-01-01", "2026-12-31",
 			[]string{"2026-01-01", "2026-02-01", "2026-03-01"}},
