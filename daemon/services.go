@@ -27,6 +27,8 @@ func Build(env *Env) ([]reconcile.Service, error) {
 			cfg := c.Shutdown
 			// With monitor on, what shutdown stops has its alarms quiet.
 			cfg.SilenceAlarms = c.Monitor.Enabled
+			// s3:// calendars are read with opsd's own role.
+			cfg.CalendarS3 = shutdown.NewS3(env.Base)
 			return shutdown.New(cfg, serviceDeps[shutdown.Clients](env, shutdown.ServiceName))
 		}},
 		{patching.ServiceName, c.Patching.Enabled, func() (reconcile.Service, error) {

@@ -122,6 +122,9 @@ type Config struct {
 	// It is no key of its own: the daemon sets it when the monitor service
 	// is enabled too.
 	SilenceAlarms bool `koanf:"-"`
+	// CalendarS3 reads the s3:// calendars (holidays_ical) with opsd's own
+	// role. It is no key: the daemon sets it.
+	CalendarS3 S3API `koanf:"-"`
 	// RDSRestop stops again, while its off period lasts, a database that
 	// AWS started by itself after it had been stopped for 7 days.
 	RDSRestop bool `koanf:"rds_restop"`

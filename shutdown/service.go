@@ -83,10 +83,11 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 		}
 		return res
 	}
+	p, calErrs := s.runPlanner(ctx)
 	outs, errs := accounts.Collect(ctx, s.deps.FanOut, ServiceName, targets, func(ctx context.Context, t accounts.Target) (outcome, error) {
-		return s.reconcileTarget(ctx, t, req)
+		return s.reconcileTarget(ctx, p, t, req)
 	})
-	res.Errors = errs
+	res.Errors = append(calErrs, errs...)
 	sortOutcomes(outs)
 	outs = joinSameTarget(outs)
 	n := 0
@@ -111,21 +112,35 @@ func (s *Service) Reconcile(ctx context.Context, req reconcile.Request) reconcil
 	return res
 }
 
+// runPlanner is the planner of one run: the configured one with the
+// s3:// calendars the schedules name read afresh (with opsd's own role,
+// Config.CalendarS3). A calendar that cannot be read is an error of the
+// run, and its schedules leave on time as it is (see [Planner.WithCalendars]).
+func (s *Service) runPlanner(ctx context.Context) (*Planner, []error) {
+	if len(s.planner.Calendars()) == 0 {
+		return s.planner, nil
+	}
+	if s.cfg.CalendarS3 == nil {
+		return s.planner, []error{fmt.Errorf("read calendars %v: no S3 client to read them with", s.planner.Calendars())}
+	}
+	return s.planner.WithCalendars(ctx, s.cfg.CalendarS3)
+}
+
 // reconcileTarget observes, decides and, in Apply mode, acts in one
 // account and region, and logs each outcome. Its error is what could not
 // be observed; what was observed is still decided on and acted on. It
 // returns the actions and the summary's part only, so the resources it
 // observed are let go as soon as it is done.
-func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, req reconcile.Request) (outcome, error) {
+func (s *Service) reconcileTarget(ctx context.Context, p *Planner, t accounts.Target, req reconcile.Request) (outcome, error) {
 	c := s.deps.Clients(t.Config)
 	rs, err := observer{c: c, keys: s.cfg.Tags, target: t, stores: &s.stores, stopInstanceStore: s.cfg.StopInstanceStore}.observe(ctx)
-	tasks := s.decide(rs, req.Now)
+	tasks := s.decide(p, rs, req.Now)
 	out := outcome{account: t.Account, region: t.Region}
 	if len(tasks) == 0 {
 		return out, err
 	}
 	if req.Mode == reconcile.Apply {
-		a := &actor{c: c, keys: s.cfg.Tags, planner: s.planner, hibernate: s.cfg.Hibernate, now: req.Now,
+		a := &actor{c: c, keys: s.cfg.Tags, planner: p, hibernate: s.cfg.Hibernate, now: req.Now,
 			log: s.log.With("account", t.Account, "region", t.Region)}
 		sl := s.newSilencer(ctx, c, t, req.Now)
 		sl.before(ctx, tasks)
@@ -153,10 +168,10 @@ func (s *Service) reconcileTarget(ctx context.Context, t accounts.Target, req re
 // to stopped while starting (an encrypted volume's KMS key, usually) is
 // turned into a failed start: the planner alone would call it stopped by
 // someone else.
-func (s *Service) decide(rs []*resource, now time.Time) []*task {
+func (s *Service) decide(p *Planner, rs []*resource, now time.Time) []*task {
 	var out []*task
 	for _, r := range rs {
-		d := s.planner.Decide(r.Observation, now)
+		d := p.Decide(r.Observation, now)
 		if !d.Listed() {
 			continue
 		}
