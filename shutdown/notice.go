@@ -47,6 +47,10 @@ func (s *Service) notices(tasks []*task, now time.Time) []notice {
 			continue
 		case d.Override.Kind == OverrideSkip && d.Override.Until.After(d.Window.End):
 			continue
+		case !d.tt.Off(d.Window.End):
+			// The period ends in time a one-sided period leaves as it is,
+			// not in a stop.
+			continue
 		}
 		out = append(out, notice{account: t.r.Account, region: t.r.Region, id: t.r.ID, name: t.r.Tags[nameTag], arn: t.r.ARN,
 			kind: t.r.Kind, owner: s.owner(t.r.Tags), stopAt: d.Window.End, loc: d.tt.loc,

@@ -119,3 +119,22 @@ func TestNoticeBeforeIsValidated(t *testing.T) {
 		t.Errorf("Validate = %v", errs)
 	}
 }
+
+// A one-sided period whose on time ends in time left as it is (no stop)
+// sends no notice of a stop.
+func TestNoNoticeWhereNoStopFollows(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.NoticeBefore = 30 * time.Minute
+	cfg.Schedules["mornings"] = Schedule{Timezone: "Europe/London", Periods: []Period{{Days: []string{"mon-fri"}, On: "07:00"}}}
+	h := newHarness(t, cfg)
+	tags := maps.Clone(dev())
+	tags["opsd:schedule"] = "mornings"
+	h.f().ec2.add("i-1", "running", tags)
+	// Tuesday 23:45: the on time ends at midnight, in time left as it is.
+	h.run(t, "2026-11-24T23:45:00Z", reconcile.Apply)
+	for _, m := range h.rec.Messages() {
+		if strings.Contains(m.Text, "i-1") || strings.Contains(m.Title, "will stop") {
+			t.Errorf("a notice of a stop that does not come: %+v", m)
+		}
+	}
+}
