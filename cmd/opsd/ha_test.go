@@ -16,7 +16,8 @@ import (
 )
 
 // haConfig is a two-replica configuration: leader election on, with a
-// shutdown schedule that is off all week but for Sunday 23:59, so every run
+// shutdown schedule that is off all week but for Sunday 23:58 to 24:00 (a
+// one-minute gap would be bridged into a schedule that never starts), so every run
 // wants every tagged development instance stopped, and a reconcile job that
 // runs only at start and when a replica becomes leader (its cron is once a
 // year).
@@ -29,7 +30,7 @@ shutdown:
   schedule: "0 0 1 1 *"
   schedules:
     always:
-      periods: [{off: "mon 00:00", on: "sun 23:59"}]
+      periods: [{off: "mon 00:00", on: "sun 23:58"}]
   default_schedule: always
 `, endpoint, addr, holder)
 }

@@ -123,7 +123,7 @@ shutdown:
   schedule: "* * * * *"
   schedules:
     always:
-      periods: [{off: "mon 00:00", on: "sun 23:59"}]
+      periods: [{off: "mon 00:00", on: "sun 23:58"}]
   default_schedule: always
 `, tg.region, proxy.URL(), accountsYAML([]string{tg.account}), addr))
 	p := startDaemon(t, bin, config, addr)
